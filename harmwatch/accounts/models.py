@@ -1,0 +1,46 @@
+"""Desk and API accounts, and the API tokens NGOs use (stored hashed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from harmwatch.database import JSONType, utcnow
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MONITOR = "monitor"
+    NGO = "ngo"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=sa.String(64), unique=True, index=True)
+    role: str = Field(sa_type=sa.String(16))
+    password_hash: str | None = Field(default=None, sa_type=sa.String(255))
+    totp_secret_enc: str | None = Field(default=None, sa_type=sa.String(255))
+    recovery_codes: list[str] = Field(default_factory=list, sa_type=JSONType, sa_column_kwargs={"nullable": False})
+    lang: str = Field(default="en", sa_type=sa.String(8))
+    active: bool = True
+    # Bumped by "log out everywhere": sessions carrying an older epoch are refused.
+    session_epoch: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    name: str = Field(sa_type=sa.String(64))
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    prefix: str = Field(sa_type=sa.String(12))
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None

@@ -1,0 +1,40 @@
+"""An incident: one event, merged from the reports that verify it; what NGOs receive."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from harmwatch.database import utcnow
+from harmwatch.reports.models import CountRanges, json_field
+
+
+class Incident(CountRanges, table=True):
+    __tablename__ = "incidents"
+    __table_args__ = (sa.Index("ix_incidents_published_updated", "published", "updated_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_type: str = Field(sa_type=sa.String(16), index=True)
+    event_type: str | None = Field(default=None, sa_type=sa.String(48), index=True)
+    access_constraint: str | None = Field(default=None, sa_type=sa.String(48), index=True)
+    occurred_on: date | None = Field(default=None, index=True)
+    time_precision: int = 1
+    adm1_pcode: str | None = Field(default=None, sa_type=sa.String(16), index=True)
+    adm2_pcode: str | None = Field(default=None, sa_type=sa.String(16), index=True)
+    lat: float | None = None
+    lon: float | None = None
+    geo_precision: str | None = Field(default=None, sa_type=sa.String(16))
+    # Decimal places kept in exports: 2 is about 1 km (DOMAIN.md's default).
+    export_decimals: int = 2
+    grade: str | None = Field(default=None, sa_type=sa.String(16), index=True)
+    # Multi-valued codes (objects hit, sectors, actor types, weapon, sources...).
+    codes: dict[str, Any] = json_field()
+    summary_public: str = Field(default="", sa_type=sa.Text)
+    notes_private: str = Field(default="", sa_type=sa.Text)
+    published: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")

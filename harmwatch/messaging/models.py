@@ -1,0 +1,36 @@
+"""The channel to reporters: Telegram updates already processed, and messages waiting to go out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from harmwatch.database import JSONType, utcnow
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """One row per Telegram update_id: the unique key makes each update count once."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: int = Field(sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    processed_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message for a reporter (a monitor's question, a review outcome), rendered in their
+    language by the bot when it is sent: the desk never needs the reporter's chat id."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reporter_id: int = Field(foreign_key="reporters.id", index=True, ondelete="CASCADE")
+    report_id: int | None = Field(default=None, foreign_key="reports.id", ondelete="CASCADE")
+    kind: str = Field(sa_type=sa.String(32))
+    params: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType, sa_column_kwargs={"nullable": False})
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = Field(default=None, index=True)
+    attempts: int = 0

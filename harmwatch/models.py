@@ -1,0 +1,30 @@
+"""Every table, imported once so that SQLModel.metadata (and Alembic) knows them all."""
+
+from sqlmodel import SQLModel
+
+from harmwatch.accounts.models import ApiToken, Role, User
+from harmwatch.audit.models import AuditEvent
+from harmwatch.incidents.models import Incident
+from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
+from harmwatch.places.models import Place
+from harmwatch.reporters.models import Reporter
+from harmwatch.reports.models import Draft, Media, Report, ReportMessage
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Draft",
+    "Incident",
+    "Media",
+    "OutboxMessage",
+    "Place",
+    "ProcessedUpdate",
+    "Report",
+    "ReportMessage",
+    "Reporter",
+    "Role",
+    "User",
+    "metadata",
+]

@@ -1,0 +1,92 @@
+"""Reporters: found by pseudonym, never by Telegram id; /forget unlinks them from their reports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from harmwatch.audit.service import record
+from harmwatch.database import utcnow
+from harmwatch.privacy import ChatIdCipher, pseudonym
+from harmwatch.reporters.models import Reporter
+from harmwatch.reports.models import Draft, Report
+from harmwatch.settings import Settings
+
+FLOOD_WINDOW = timedelta(minutes=1)
+FLOOD_LIMIT = 20
+
+
+async def find_reporter(session: AsyncSession, settings: Settings, *, telegram_user_id: int) -> Reporter | None:
+    return await session.scalar(select(Reporter).where(Reporter.pseudonym == pseudonym(settings, telegram_user_id)))
+
+
+async def get_or_create_reporter(
+    session: AsyncSession, settings: Settings, *, telegram_user_id: int, chat_id: int, lang: str
+) -> Reporter:
+    """The reporter behind a Telegram user. After /forget the old row has lost its pseudonym,
+    so someone who writes again starts afresh, unlinked from what they sent before."""
+    name = pseudonym(settings, telegram_user_id)
+    reporter = await session.scalar(select(Reporter).where(Reporter.pseudonym == name))
+    if reporter is None:
+        reporter = Reporter(pseudonym=name, lang=lang, chat_id_enc=ChatIdCipher(settings).encrypt(chat_id))
+        try:
+            async with session.begin_nested():
+                session.add(reporter)
+        except IntegrityError:  # another worker created them a moment ago
+            reporter = await session.scalar(select(Reporter).where(Reporter.pseudonym == name))
+    reporter.last_seen_at = utcnow()
+    await session.flush()
+    return reporter
+
+
+def count_message(reporter: Reporter) -> str:
+    """Count one message against the flood limit: 'ok', 'warn' (first over the limit) or 'drop'."""
+    now = utcnow()
+    if reporter.flood_window_start is None or now - reporter.flood_window_start > FLOOD_WINDOW:
+        reporter.flood_window_start, reporter.flood_count = now, 0
+    reporter.flood_count += 1
+    if reporter.flood_count <= FLOOD_LIMIT:
+        return "ok"
+    return "warn" if reporter.flood_count == FLOOD_LIMIT + 1 else "drop"
+
+
+async def forget(session: AsyncSession, reporter: Reporter) -> int:
+    """Unlink the reporter from every report and drop their chat id; the reports stay, anonymous.
+    Returns how many reports were unlinked."""
+    result = await session.execute(
+        sa.update(Report).where(Report.reporter_id == reporter.id).values(reporter_id=None)
+    )
+    await session.execute(sa.delete(Draft).where(Draft.reporter_id == reporter.id))
+    reporter.chat_id_enc = None
+    reporter.forgotten = True
+    reporter.awaiting_report_id = None
+    # A new pseudonym row would be made on the next message; this one keeps no link.
+    reporter.pseudonym = f"forgotten-{reporter.id}"
+    await session.flush()
+    await record(session, actor="reporter", action="reporter.forgotten", object_type="reporter",
+                 object_id=reporter.id, after={"reports_unlinked": result.rowcount})
+    return result.rowcount
+
+
+async def reports_of(session: AsyncSession, reporter: Reporter, *, limit: int = 20) -> list[Report]:
+    rows = await session.scalars(
+        select(Report).where(Report.reporter_id == reporter.id).order_by(Report.submitted_at.desc()).limit(limit)
+    )
+    return list(rows.all())
+
+
+async def track_record(session: AsyncSession, reporter_id: int) -> dict[str, int]:
+    """Reports sent, verified and rejected by one pseudonym: what a monitor may know of them."""
+    rows = await session.execute(
+        select(Report.status, sa.func.count()).where(Report.reporter_id == reporter_id).group_by(Report.status)
+    )
+    by_status = dict(rows.all())
+    return {
+        "sent": sum(by_status.values()),
+        "verified": by_status.get("verified", 0),
+        "rejected": by_status.get("rejected", 0),
+    }

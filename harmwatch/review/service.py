@@ -1,0 +1,194 @@
+"""The review workflow of DOMAIN.md: claim, verify into an incident, reject, ask the reporter.
+Illegal moves raise `ReviewError`; every move is an audit event; reporters hear the outcome
+through the outbox (the bot renders it in their language)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from harmwatch.accounts.models import User
+from harmwatch.audit.service import record
+from harmwatch.database import utcnow
+from harmwatch.incidents import service as incidents
+from harmwatch.incidents.models import Incident
+from harmwatch.messaging import service as messaging
+from harmwatch.reports.enums import Corroboration, Grade, RejectReason, ReportStatus
+from harmwatch.reports.models import Report, ReportMessage
+
+S = ReportStatus
+ALLOWED: dict[S, frozenset[S]] = {
+    S.SUBMITTED: frozenset({S.IN_REVIEW}),
+    S.IN_REVIEW: frozenset({S.VERIFIED, S.REJECTED, S.NEEDS_INFO, S.SUBMITTED}),
+    S.NEEDS_INFO: frozenset({S.IN_REVIEW, S.REJECTED}),
+    S.VERIFIED: frozenset({S.IN_REVIEW}),
+    S.REJECTED: frozenset({S.IN_REVIEW}),
+}
+CLAIM_TTL = timedelta(minutes=30)
+MAX_QUESTION_LENGTH = 1000
+
+
+class ReviewError(Exception):
+    """A decision that cannot be made; `code` names why, for the desk to translate."""
+
+    def __init__(self, code: str, **details: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+def actor_of(user: User) -> str:
+    return f"user:{user.name}"
+
+
+def _move(report: Report, to: S) -> S:
+    current = S(report.status)
+    if to not in ALLOWED[current]:
+        raise ReviewError("illegal_transition", current=current.value, to=to.value)
+    report.status = to.value
+    report.updated_at = utcnow()
+    return current
+
+
+async def _log(session: AsyncSession, report: Report, user: User | None, action: str, before: S, **after: Any) -> None:
+    await record(
+        session,
+        actor=actor_of(user) if user else "reporter",
+        action=action,
+        object_type="report",
+        object_id=report.id,
+        before={"status": before.value},
+        after={"status": report.status, **after},
+    )
+
+
+def claim_is_live(report: Report, now: datetime) -> bool:
+    return report.claimed_by_id is not None and report.claimed_until is not None and report.claimed_until > now
+
+
+def _require_claim(report: Report, user: User, now: datetime) -> None:
+    if report.status != S.IN_REVIEW:
+        raise ReviewError("not_in_review", status=report.status)
+    if report.claimed_by_id != user.id or not claim_is_live(report, now):
+        raise ReviewError("claim_lost")
+
+
+async def claim(session: AsyncSession, report: Report, *, user: User, now: datetime | None = None) -> Report:
+    """Take a report for review so no other monitor works on it; a claim lapses after CLAIM_TTL."""
+    now = now or utcnow()
+    if report.status == S.IN_REVIEW and claim_is_live(report, now) and report.claimed_by_id != user.id:
+        raise ReviewError("claimed_by_other")
+    before = S(report.status)
+    if before != S.IN_REVIEW:
+        _move(report, S.IN_REVIEW)
+    report.claimed_by_id = user.id
+    report.claimed_until = now + CLAIM_TTL
+    await session.flush()
+    await _log(session, report, user, "report.claimed", before)
+    return report
+
+
+async def release(session: AsyncSession, report: Report, *, user: User) -> Report:
+    _require_claim(report, user, utcnow())
+    before = _move(report, S.SUBMITTED)
+    report.claimed_by_id = report.claimed_until = None
+    await session.flush()
+    await _log(session, report, user, "report.released", before)
+    return report
+
+
+async def verify(
+    session: AsyncSession,
+    report: Report,
+    *,
+    user: User,
+    grade: Grade | str,
+    incident: Incident | None = None,
+    corroboration: dict[str, Corroboration | str] | None = None,
+    assessment: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Incident:
+    """Verify a claimed report with a grade, into `incident` or a new one made from it."""
+    grade = Grade(grade)
+    _require_claim(report, user, now or utcnow())
+    if incident is not None and incident.report_type != report.report_type:
+        raise ReviewError("incident_type_mismatch")
+    before = _move(report, S.VERIFIED)
+    report.grade = grade.value
+    report.reviewed_by_id, report.reviewed_at = user.id, utcnow()
+    report.claimed_by_id = report.claimed_until = None
+    report.assessment = {
+        **report.assessment,
+        **(assessment or {}),
+        "corroboration": {k: Corroboration(v).value for k, v in (corroboration or {}).items()},
+    }
+    if incident is None:
+        incident = await incidents.create_from_report(session, report, actor=actor_of(user), grade=grade.value)
+        report.incident_id = incident.id
+    else:
+        await incidents.add_report(session, incident, report, actor=actor_of(user))
+    await _log(session, report, user, "report.verified", before, grade=grade.value, incident_id=incident.id)
+    await messaging.notify_outcome(session, report)
+    return incident
+
+
+async def reject(
+    session: AsyncSession,
+    report: Report,
+    *,
+    user: User,
+    reason: RejectReason | str,
+    duplicate_of: Report | None = None,
+    now: datetime | None = None,
+) -> Report:
+    reason = RejectReason(reason)
+    if reason == RejectReason.DUPLICATE and (duplicate_of is None or duplicate_of.id == report.id):
+        raise ReviewError("duplicate_needs_original")
+    if report.status != S.NEEDS_INFO:
+        _require_claim(report, user, now or utcnow())
+    before = _move(report, S.REJECTED)
+    report.reject_reason = reason.value
+    report.duplicate_of_id = duplicate_of.id if duplicate_of else None
+    report.reviewed_by_id, report.reviewed_at = user.id, utcnow()
+    report.claimed_by_id = report.claimed_until = None
+    await session.flush()
+    await _log(session, report, user, "report.rejected", before, reason=reason.value,
+               duplicate_of=report.duplicate_of_id)
+    await messaging.notify_outcome(session, report)
+    return report
+
+
+async def ask_reporter(
+    session: AsyncSession, report: Report, *, user: User, question: str, now: datetime | None = None
+) -> ReportMessage:
+    """Send the reporter a question through the bot; the report waits in `needs_info`."""
+    question = question.strip()
+    if not question:
+        raise ReviewError("empty_question")
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise ReviewError("question_too_long", max=MAX_QUESTION_LENGTH)
+    _require_claim(report, user, now or utcnow())
+    await messaging.ensure_reachable(session, report)
+    before = _move(report, S.NEEDS_INFO)
+    message = ReportMessage(report_id=report.id, direction="to_reporter", user_id=user.id, body=question)
+    session.add(message)
+    await session.flush()
+    await messaging.send_question(session, report, message)
+    await _log(session, report, user, "report.question_sent", before, message_id=message.id)
+    return message
+
+
+async def receive_answer(
+    session: AsyncSession, report: Report, *, body: str, media_id: int | None = None
+) -> ReportMessage:
+    """The reporter's reply to a question: added to the thread; the report returns to review."""
+    message = ReportMessage(report_id=report.id, direction="from_reporter", body=body, media_id=media_id)
+    session.add(message)
+    before = S(report.status)
+    if before == S.NEEDS_INFO:
+        _move(report, S.IN_REVIEW)
+    await session.flush()
+    await _log(session, report, None, "report.answer_received", before, message_id=message.id)
+    return message

@@ -1,0 +1,110 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL, each on a schema
+built by the real Alembic migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+import uuid
+from pathlib import Path
+
+import asyncpg
+import pytest
+import sqlalchemy as sa
+
+from harmwatch import migrate
+from harmwatch.database import Database
+from harmwatch.models import metadata
+from harmwatch.settings import Settings
+
+PG_SERVER = os.environ.get("HARMWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _pg_reachable() -> bool:
+    async def probe() -> bool:
+        try:
+            conn = await asyncpg.connect(f"{PG_SERVER}/postgres", timeout=5)
+        except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+            return False
+        await conn.close()
+        return True
+
+    return asyncio.run(probe())
+
+
+async def _pg_admin(sql: str) -> None:
+    conn = await asyncpg.connect(f"{PG_SERVER}/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A fresh, migrated PostgreSQL database for the whole run, dropped at the end."""
+    if not _pg_reachable():
+        message = f"PostgreSQL is unreachable at {PG_SERVER}: PostgreSQL tests cannot run"
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        print(f"\n\n*** SKIPPING POSTGRESQL TESTS: {message} ***\n", file=sys.stderr)
+        pytest.skip(message)
+    name = f"harmwatch_test_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    url = f"{PG_SERVER.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
+    migrate.upgrade(url)
+    yield url
+    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "harmwatch.db"
+    migrate.upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """The URL of a migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        path = tmp_path / "harmwatch.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite+aiosqlite:///{path}"
+    return request.getfixturevalue("pg_url")
+
+
+async def _empty(db: Database) -> None:
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    async with db.engine.begin() as conn:
+        await conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+async def database(database_url):
+    db = Database(database_url)
+    if not db.is_sqlite:
+        await _empty(db)  # a test that died half-way must not leak into the next one
+    yield db
+    if not db.is_sqlite:
+        await _empty(db)
+    await db.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key-not-for-production",
+        data_dir=tmp_path,
+        media_dir=tmp_path / "media",
+    )
+
+
+@pytest.fixture
+def plain_settings(tmp_path) -> Settings:
+    """Settings for tests that need no database."""
+    return Settings(secret_key="test-secret-key-not-for-production", data_dir=tmp_path, media_dir=tmp_path / "media")
