@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from harmwatch.accounts.models import ApiToken, Role, User
+from harmwatch.accounts.models import ApiToken, LoginAttempt, Role, User
 from harmwatch.audit.models import AuditEvent
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
@@ -17,6 +17,7 @@ __all__ = [
     "AuditEvent",
     "Draft",
     "Incident",
+    "LoginAttempt",
     "Media",
     "OutboxMessage",
     "Place",

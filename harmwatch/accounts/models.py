@@ -44,3 +44,16 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Recent log-in attempts by account and by address, kept in the database so that every
+    worker throttles alike. `key` is "user:NAME" or "ip:" + a keyed hash of the address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (sa.Index("ix_login_attempts_key_at", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_type=sa.String(96))
+    at: datetime = Field(default_factory=utcnow)
+    success: bool = False

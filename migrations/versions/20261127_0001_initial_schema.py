@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 23:52:14.134063
+Create Date: 2026-11-27 23:54:45.670467
 """
 
 from collections.abc import Sequence
@@ -39,6 +39,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_events_action'), ['action'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_actor'), ['actor'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
+
+    op.create_table('login_attempts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=96), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('success', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
+        batch_op.create_index('ix_login_attempts_key_at', ['key', 'at'], unique=False)
 
     op.create_table('places',
     sa.Column('pcode', sa.String(length=16), nullable=False),
@@ -369,6 +379,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_places_level'))
 
     op.drop_table('places')
+    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_attempts_key_at')
+
+    op.drop_table('login_attempts')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))
         batch_op.drop_index(batch_op.f('ix_audit_events_actor'))

@@ -1,0 +1,52 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+LANGS := ar fr es uk ru fa
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install catalogs extract benchmarks clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compile every catalog (.po -> .mo); the .mo files are build products, not in git.
+catalogs: install
+	$(BIN)/pybabel compile --use-fuzzy -d locales -D messages --statistics 2>&1 | grep -v "^compiling" || true
+	@for l in $(LANGS); do test -f locales/$$l/LC_MESSAGES/messages.mo || { echo "missing catalog for $$l"; exit 1; }; done
+
+# After adding or changing user-facing strings: extract them and update every catalog.
+extract: install
+	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg -k N_ -k ngettext:1,2 -k gettext \
+		--msgid-bugs-address=dev@harmwatch.invalid --project=Harmwatch -o locales/messages.pot .
+	for l in $(LANGS); do \
+		if test -f locales/$$l/LC_MESSAGES/messages.po; then \
+			$(BIN)/pybabel update --no-fuzzy-matching -i locales/messages.pot -d locales -D messages -l $$l; \
+		else $(BIN)/pybabel init -i locales/messages.pot -d locales -D messages -l $$l; fi; \
+	done
+
+run: catalogs
+	@$(BIN)/harmwatch demo
+	@echo ""
+	@echo "  Harmwatch is starting at  http://$(HOST):$(PORT)/"
+	@echo "  Review desk log-in:       http://$(HOST):$(PORT)/login"
+	@echo "  Bot sandbox (web chat):   http://$(HOST):$(PORT)/sandbox/"
+	@echo "  Health check:             http://$(HOST):$(PORT)/healthz"
+	@echo ""
+	$(BIN)/harmwatch serve --host $(HOST) --port $(PORT)
+
+test: catalogs
+	$(BIN)/python -m pytest
+
+benchmarks: catalogs
+	$(BIN)/python benchmarks/seed.py
+
+clean:
+	rm -rf $(VENV) harmwatch.db harmwatch.db-* .pytest_cache

@@ -1,0 +1,1 @@
+"""The HTTP front-end: the review desk, the JSON API for monitors and NGOs, the Telegram webhook."""

@@ -1,0 +1,1 @@
+"""One router per area, joined in api/main.py."""

@@ -1,0 +1,212 @@
+"""The `harmwatch` command: the composition root, the one place that wires every part."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlmodel import select
+
+from harmwatch import migrate
+from harmwatch.accounts.models import Role, User
+from harmwatch.accounts.service import AccountError, create_token, create_user
+from harmwatch.audit.service import verify_chain
+from harmwatch.database import Database
+from harmwatch.settings import get_settings
+
+app = typer.Typer(help="Harmwatch: report, verify and share civilian harm and blocked aid.", no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+users_app = typer.Typer(help="Desk and API accounts.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens for NGOs.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+places_app = typer.Typer(help="The gazetteer.", no_args_is_help=True)
+for sub, name in ((db_app, "db"), (users_app, "users"), (tokens_app, "tokens"), (audit_app, "audit"),
+                  (places_app, "places")):
+    app.add_typer(sub, name=name)
+
+DEMO_ADMIN = "admin"
+DEMO_PASSWORD = "harmwatch-demo"
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+async def _with_db(work):
+    db = Database(get_settings().database_url)
+    try:
+        return await work(db)
+    finally:
+        await db.dispose()
+
+
+@app.callback()
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry the bot token in URLs
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Upgrade the database to the newest schema (Alembic)."""
+    migrate.upgrade(get_settings().database_url)
+    typer.echo("Database is up to date.")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the web app (desk, API, webhook) and the bot in one process."""
+    import uvicorn
+
+    from api.main import create_app
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        migrate.upgrade(settings.database_url)
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True, log_level="info")
+
+
+@app.command()
+def bot() -> None:
+    """Run the bot alone, with long polling."""
+    typer.echo("The Telegram bot is not built yet (see the 'Telegram bot' issue).", err=True)
+    raise typer.Exit(2)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("add")
+def users_add(
+    name: str,
+    role: Annotated[Role, typer.Option(help="admin, monitor or ngo")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input")] = False,
+) -> None:
+    """Create an account."""
+    password = None if role == Role.NGO and not password_stdin else _read_password(password_stdin)
+
+    async def work(db: Database) -> None:
+        async with db.transaction() as session:
+            await create_user(session, name=name, role=role, password=password, actor="cli")
+
+    try:
+        _run(_with_db(work))
+    except AccountError as error:
+        messages = {
+            "name_taken": f"An account named {name!r} exists already.",
+            "password_too_short": "The password is too short: use 10 characters or more.",
+            "bad_name": "The name must be 1 to 64 characters.",
+        }
+        typer.echo(messages.get(error.code, error.code), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Created {role.value} account {name!r}.")
+
+
+@tokens_app.command("add")
+def tokens_add(name: Annotated[str, typer.Argument(help="The account the token is for")],
+               label: Annotated[str, typer.Option(help="What the token is for")] = "cli") -> None:
+    """Print a new API token for an account. It is shown once and stored only as a hash."""
+
+    async def work(db: Database) -> str | None:
+        async with db.transaction() as session:
+            user = await session.scalar(select(User).where(User.name == name))
+            if user is None:
+                return None
+            plain, _ = await create_token(session, user=user, name=label, actor="cli")
+            return plain
+
+    plain = _run(_with_db(work))
+    if plain is None:
+        typer.echo(f"No account named {name!r}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(plain)
+
+
+@app.command("seed")
+def seed_command(reports: Annotated[int, typer.Option(min=1, max=10_000_000)] = 1000,
+                 batch: Annotated[int, typer.Option(min=1, max=50_000)] = 5000) -> None:
+    """Write realistic synthetic reports, some verified into incidents (demos, benchmarks)."""
+    from harmwatch.seed import seed
+
+    started = time.perf_counter()
+    made = _run(_with_db(lambda db: seed(db, reports=reports, batch=batch)))
+    elapsed = time.perf_counter() - started
+    typer.echo(f"Seeded {made['reports']} reports and {made['incidents']} incidents in {elapsed:.1f} s "
+               f"({made['reports'] / elapsed:,.0f} reports/s).")
+
+
+@app.command("export")
+def export_command(format: Annotated[str, typer.Option("--format")] = "csv",
+                   output: Annotated[Path | None, typer.Option("-o")] = None) -> None:
+    """Write verified, published incidents as csv, geojson, hxl or a datapackage."""
+    typer.echo("Exports are not built yet (see the 'NGO API and exports' issue).", err=True)
+    raise typer.Exit(2)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain; exit non-zero and name the first bad row if broken."""
+
+    async def work(db: Database):
+        async with db.transaction() as session:
+            return await verify_chain(session)
+
+    check = _run(_with_db(work))
+    if not check.ok:
+        typer.echo(f"Audit chain BROKEN at row {check.first_bad_id}: {check.reason} "
+                   f"({check.checked} rows before it are intact).", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Audit chain intact: {check.checked} rows.")
+
+
+@places_app.command("import")
+def places_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]) -> None:
+    """Import places from a CSV: pcode,name,parent_pcode,level,lat,lon (+ name_<lang> columns)."""
+    from harmwatch.places.service import PlaceImportError, import_csv
+
+    async def work(db: Database) -> int:
+        async with db.transaction() as session:
+            return await import_csv(session, file)
+
+    try:
+        count = _run(_with_db(work))
+    except PlaceImportError as error:
+        typer.echo(f"Nothing imported: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Imported {count} places.")
+
+
+@app.command()
+def demo() -> None:
+    """Prepare a demo: migrate, load places, seed if empty, create the demo admin."""
+    from harmwatch.places.service import load_builtin
+    from harmwatch.reports.models import Report
+    from harmwatch.seed import seed
+
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+
+    async def work(db: Database) -> bool:
+        async with db.transaction() as session:
+            await load_builtin(session)
+            empty = await session.scalar(select(Report.id).limit(1)) is None
+            if await session.scalar(select(User).where(User.name == DEMO_ADMIN)) is None:
+                await create_user(session, name=DEMO_ADMIN, role=Role.ADMIN, password=DEMO_PASSWORD, actor="demo")
+        if empty:
+            await seed(db, reports=500)
+        return empty
+
+    seeded = _run(_with_db(work))
+    typer.echo(("Seeded 500 demo reports. " if seeded else "") + f"Demo log-in: {DEMO_ADMIN} / {DEMO_PASSWORD}")
+
+
+if __name__ == "__main__":
+    app()
