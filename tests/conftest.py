@@ -108,3 +108,12 @@ def settings(tmp_path, database_url) -> Settings:
 def plain_settings(tmp_path) -> Settings:
     """Settings for tests that need no database."""
     return Settings(secret_key="test-secret-key-not-for-production", data_dir=tmp_path, media_dir=tmp_path / "media")
+
+
+@pytest.fixture
+def live_server(database_url, tmp_path):
+    """A real `harmwatch serve` on the test database (SQLite and PostgreSQL)."""
+    from tests.live import serve
+
+    with serve(database_url, tmp_path) as base_url:
+        yield base_url
