@@ -1,0 +1,75 @@
+"""Places in the database: load the built-in gazetteer, import another country's CSV, and
+build the in-memory `Gazetteer` from what is stored. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from harmwatch.i18n import N_
+from harmwatch.places.csv_format import PlaceImportError, PlaceRow, check_parents, parse_places_csv
+from harmwatch.places.gazetteer import Gazetteer, builtin_gazetteer, builtin_rows
+from harmwatch.places.models import Place
+
+__all__ = ["PlaceImportError", "gazetteer", "import_csv", "load_builtin"]
+
+
+async def load_builtin(session: AsyncSession) -> int:
+    """Store the shipped gazetteer (Syria), updating rows already there; returns the count."""
+    return await _upsert(session, builtin_rows())
+
+
+async def import_csv(session: AsyncSession, source: str | Path) -> int:
+    """Import a gazetteer CSV (a path, or the CSV text itself); returns the number of places
+    stored. Every row is checked first; on any error PlaceImportError names the line and
+    nothing is stored."""
+    text = _read(source)
+    rows = parse_places_csv(text)
+    outside = {row.parent_pcode for row in rows if row.level == 2} - {row.pcode for row in rows}
+    known: dict[str, int] = {}
+    if outside:
+        result = await session.execute(select(Place.pcode, Place.level).where(Place.pcode.in_(outside)))
+        known = {pcode: level for pcode, level in result.all()}
+    check_parents(rows, known)
+    return await _upsert(session, rows)
+
+
+async def gazetteer(session: AsyncSession) -> Gazetteer:
+    """The gazetteer of the stored places; the built-in one while none are stored."""
+    places = (await session.execute(select(Place).order_by(Place.pcode))).scalars().all()
+    if not places:
+        return builtin_gazetteer()
+    return Gazetteer.from_places(places)
+
+
+async def _upsert(session: AsyncSession, rows: list[PlaceRow]) -> int:
+    pcodes = [row.pcode for row in rows]
+    result = await session.execute(select(Place).where(Place.pcode.in_(pcodes)))
+    stored = {place.pcode: place for place in result.scalars()}
+    for row in rows:
+        place = stored.get(row.pcode)
+        if place is None:
+            place = Place(pcode=row.pcode, level=row.level, name=row.name)
+            session.add(place)
+        place.level = row.level
+        place.parent_pcode = row.parent_pcode
+        place.name = row.name
+        place.names = dict(row.names)
+        place.lat = row.lat
+        place.lon = row.lon
+    await session.flush()
+    return len(rows)
+
+
+def _read(source: str | Path) -> str:
+    # A str with a line break or a comma is CSV text; anything else names a file.
+    if isinstance(source, str) and ("\n" in source or "," in source):
+        return source
+    data = Path(source).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise PlaceImportError(line, N_("This line is not UTF-8 text.")) from None
