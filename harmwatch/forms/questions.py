@@ -1,0 +1,76 @@
+"""Questions both forms ask in the same words — where, when, counts, description, files — so a
+change to one of them is one edit here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from harmwatch.forms.model import (
+    NONE_OPTION,
+    Condition,
+    Kind,
+    Option,
+    Question,
+    has_no_point,
+    has_point,
+    options_of,
+    place_without_district,
+)
+from harmwatch.i18n import N_
+
+# The start of the Syrian conflict, which the default gazetteer covers. Earlier dates are
+# almost always typing slips (or another calendar); deployments elsewhere change it per form.
+EARLIEST_DATE = date(2011, 3, 15)
+
+COUNT_HELP = N_("Send a number like 3, or a range like 3-5. If you do not know, say so: "
+                "that is not the same as none.")
+
+
+def where() -> tuple[Question, ...]:
+    return (
+        Question("place", Kind.PLACE, N_("Where did it happen? Choose the governorate, type the name of the "
+                                         "town or area, or share a location."),
+                 max_length=200),
+        Question("district", Kind.PLACE, N_("Which district?"), required=False, allow_unknown=True,
+                 max_length=200, level=2, within="place", when=place_without_district("place")),
+        Question("location", Kind.LOCATION, N_("If it is safe, share the exact spot: use the attachment button, "
+                                               "choose Location and move the pin. Or skip this."),
+                 required=False, when=has_no_point("place"),
+                 help=N_("A shared location can show where you are. Skip this if that could put you in danger.")),
+        Question("geo_precision", Kind.CHOICE, N_("How close is that point to where it happened?"),
+                 required=False, options=options_of("geo_precision"), when=has_point("place", "location"),
+                 column="geo_precision"),
+    )
+
+
+def when() -> tuple[Question, ...]:
+    return (
+        Question("occurred_on", Kind.DATE, N_("On what day did it happen?"),
+                 options=(Option("today", N_("Today")), Option("yesterday", N_("Yesterday"))),
+                 help=N_("You can also send the date as day/month/year."), column="occurred_on"),
+        Question("time_precision", Kind.CHOICE, N_("How sure are you of that day?"),
+                 options=options_of("time_precision"), column="time_precision"),
+        Question("time_of_day", Kind.TIME_OF_DAY, N_("At what time of day?"), required=False,
+                 options=options_of("time_of_day"), column="time_of_day"),
+    )
+
+
+def count(question_id: str, label: str, *, required: bool = True, max_value: int = 10_000,
+          when: Condition | None = None, part_of: str | None = None, in_report_columns: bool = True) -> Question:
+    """A count asked as a range, with "None" and "I don't know" buttons (unknown is not zero).
+    It fills the Report columns <id>_min and <id>_max, or stays in the answers only."""
+    return Question(question_id, Kind.RANGE, label, required=required, allow_unknown=True,
+                    options=(NONE_OPTION,), max_value=max_value, when=when, part_of=part_of,
+                    help=COUNT_HELP, column=question_id if in_report_columns else None)
+
+
+def closing() -> tuple[Question, ...]:
+    return (
+        Question("description", Kind.TEXT, N_("Is there anything else we should know? Describe what happened "
+                                               "in your own words, or skip."),
+                 required=False, max_length=2000),
+        Question("media", Kind.MEDIA, N_("Do you have photos, videos or documents? Send them now, then tap "
+                                         "Done. Or skip."),
+                 required=False, max_items=10,
+                 help=N_("Only the review team sees your files. They are never published.")),
+    )
