@@ -69,7 +69,7 @@ def closing() -> tuple[Question, ...]:
         Question("description", Kind.TEXT, N_("Is there anything else we should know? Describe what happened "
                                                "in your own words, or skip."),
                  required=False, max_length=2000),
-        Question("media", Kind.MEDIA, N_("Do you have photos, videos or documents? Send them now, then tap "
+        Question("media", Kind.MEDIA, N_("Do you have photos or documents? Send them now, then tap "
                                          "Done. Or skip."),
                  required=False, max_items=10,
                  help=N_("Only the review team sees your files. They are never published.")),

@@ -67,6 +67,8 @@ class Draft(SQLModel, table=True):
     editing: bool = False
     # Bumped at each answer: a button carrying an older step is stale.
     step: int = 0
+    # Words the reporter typed for a place that matched several: kept if they choose "keep what I wrote".
+    typed_place: str | None = Field(default=None, sa_type=sa.String(255))
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 23:54:45.670467
+Create Date: 2026-11-28 00:11:08.548132
 """
 
 from collections.abc import Sequence
@@ -129,6 +129,7 @@ def upgrade() -> None:
     sa.Column('current', sa.String(length=64), nullable=True),
     sa.Column('editing', sa.Boolean(), nullable=False),
     sa.Column('step', sa.Integer(), nullable=False),
+    sa.Column('typed_place', sa.String(length=255), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['reporter_id'], ['reporters.id'], ondelete='CASCADE'),
