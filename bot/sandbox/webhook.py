@@ -1,0 +1,127 @@
+"""Webhook delivery as Telegram does it: POST each pending update to the bot's URL with the secret
+header, retry with back-off until a 2xx, one update at a time per chat, at most max_connections."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import httpx
+
+from .state import PendingUpdate, SandboxState, update_chat_id
+
+log = logging.getLogger(__name__)
+
+
+class WebhookDispatcher:
+    """Background delivery loop; lives in the sandbox's event loop, started on first need."""
+
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._inflight: dict[int, asyncio.Task[None]] = {}  # PendingUpdate.seq -> delivery
+        self._busy_chats: set[int] = set()
+        self._client: httpx.AsyncClient | None = None
+
+    def kick(self) -> None:
+        """Something changed (new update, new URL): (re)start the loop and let it look."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Cancel delivery now (reset, webhook removed); undelivered updates stay pending."""
+        for task in list(self._inflight.values()):
+            task.cancel()
+        if self._task is not None:
+            self._task.cancel()
+        self._inflight.clear()
+        self._busy_chats.clear()
+
+    async def aclose(self) -> None:
+        tasks = [t for t in (self._task, *self._inflight.values()) if t is not None]
+        self.stop()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    async def _run(self) -> None:
+        async with httpx.AsyncClient(timeout=self.state.webhook_timeout) as client:
+            self._client = client
+            try:
+                while self.state.webhook.url:
+                    self._wake.clear()
+                    self._schedule()
+                    await self._wake.wait()
+            finally:
+                for task in list(self._inflight.values()):
+                    task.cancel()
+                self._client = None
+
+    def _schedule(self) -> None:
+        """Start deliveries for pending updates whose chat has nothing in flight."""
+        limit = max(1, self.state.webhook.max_connections)
+        for entry in list(self.state.pending):
+            if len(self._inflight) >= limit:
+                break
+            chat = update_chat_id(entry.update)
+            if entry.seq in self._inflight or (chat is not None and chat in self._busy_chats):
+                continue
+            if chat is not None:
+                self._busy_chats.add(chat)
+            self._inflight[entry.seq] = asyncio.get_running_loop().create_task(
+                self._deliver(entry, chat))
+
+    async def _deliver(self, entry: PendingUpdate, chat: int | None) -> None:
+        state = self.state
+        attempt = 0
+        try:
+            while state.webhook.url and self._client is not None:
+                error = await self._post(entry.update)
+                state.webhook.deliveries.append({
+                    "update_id": entry.update_id, "attempt": attempt + 1, "time": state.now(),
+                    "url": state.webhook.url, "error": error,
+                })
+                if error is None:
+                    state.drop_delivered(entry)
+                    return
+                state.webhook.last_error_date = state.now()
+                state.webhook.last_error_message = error
+                state.notify()
+                delays = state.webhook_retry_delays
+                await asyncio.sleep(delays[min(attempt, len(delays) - 1)])
+                attempt += 1
+        finally:
+            self._inflight.pop(entry.seq, None)
+            if chat is not None:
+                self._busy_chats.discard(chat)
+            self._wake.set()
+
+    async def _post(self, update: dict[str, Any]) -> str | None:
+        """One delivery attempt; None on success, else Telegram's wording of the failure."""
+        headers = {}
+        if self.state.webhook.secret_token:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.state.webhook.secret_token
+        assert self._client is not None
+        try:
+            response = await self._client.post(self.state.webhook.url, json=update,
+                                               headers=headers)
+        except httpx.TimeoutException:
+            return "Read timeout expired"
+        except httpx.ConnectError:
+            return "Connection refused"
+        except httpx.HTTPError as exc:
+            return f"Connection error: {exc.__class__.__name__}"
+        if 200 <= response.status_code < 300:
+            return None
+        return f"Wrong response from the webhook: {response.status_code} {response.reason_phrase}"
+
+
+def dispatcher_for(state: SandboxState) -> WebhookDispatcher:
+    """The state's dispatcher, created in the running loop on first use."""
+    if state.dispatcher is None:
+        state.dispatcher = WebhookDispatcher(state)
+    return state.dispatcher
