@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.routes import desk, ngo
+from api.routes import desk, ngo, telegram
 from harmwatch.database import Database
 from harmwatch.settings import Settings, get_settings
 
@@ -17,15 +17,23 @@ API_DESCRIPTION = """Verified, de-identified incidents of harm to civilians and 
 humanitarian aid, for NGOs. Authenticate with `Authorization: Bearer TOKEN`."""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, port: int | None = None, with_bot: bool = False) -> FastAPI:
+    """The app. `with_bot` starts the Telegram bot in the same event loop (`harmwatch serve`);
+    `port` is where this server listens, for the bot to reach the built-in sandbox."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         settings.secret()  # generate (and warn about) the secret before the first request needs it
         app.state.db = Database(settings.database_url)
-        yield
-        await app.state.db.dispose()
+        try:
+            if with_bot:
+                async with telegram.running_bot(app, settings, app.state.db, port):
+                    yield
+            else:
+                yield
+        finally:
+            await app.state.db.dispose()
 
     app = FastAPI(
         title="Harmwatch API",
@@ -43,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Liveness: the process answers."""
         return {"status": "ok"}
 
+    telegram.install(app, settings)
     ngo.install(app)
     desk.install(app)
     return app

@@ -68,7 +68,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     settings = get_settings()
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True, log_level="info")
+    # The web chat holds long polls open: do not wait for them on shutdown.
+    uvicorn.run(create_app(settings, port=port, with_bot=True), host=host, port=port, proxy_headers=True,
+                log_level="info", timeout_graceful_shutdown=3)
 
 
 @app.command()
@@ -147,8 +149,27 @@ def seed_command(reports: Annotated[int, typer.Option(min=1, max=10_000_000)] = 
 def export_command(format: Annotated[str, typer.Option("--format")] = "csv",
                    output: Annotated[Path | None, typer.Option("-o")] = None) -> None:
     """Write verified, published incidents as csv, geojson, hxl or a datapackage."""
-    typer.echo("Exports are not built yet (see the 'NGO API and exports' issue).", err=True)
-    raise typer.Exit(2)
+    from harmwatch.exports.service import ExportFormat, export
+
+    try:
+        chosen = ExportFormat(format)
+    except ValueError:
+        typer.echo(f"Unknown format {format!r}: use one of {', '.join(f.value for f in ExportFormat)}.", err=True)
+        raise typer.Exit(2) from None
+
+    async def work(db: Database) -> None:
+        # The same bytes as GET /api/v1/incidents?format=... (English labels, no filters).
+        target = open(output, "wb") if output else sys.stdout.buffer
+        try:
+            async for chunk in export(db, chosen, actor="cli"):
+                target.write(chunk)
+        finally:
+            if output:
+                target.close()
+            else:
+                target.flush()
+
+    _run(_with_db(work))
 
 
 @audit_app.command("verify")

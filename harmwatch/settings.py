@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     media_dir: Path = Path("./media")
     media_max_bytes: int = 20 * 1024 * 1024
     require_second_verification: bool = False
+    # Seconds between two looks at the outbox (messages from the desk to reporters).
+    outbox_interval: float = 2.0
 
     @field_validator("secret_key")
     @classmethod

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from harmwatch.database import utcnow
-from harmwatch.messaging.models import OutboxMessage
+from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Report, ReportMessage
 
@@ -64,13 +64,27 @@ async def notify_outcome(session: AsyncSession, report: Report) -> OutboxMessage
     return outgoing
 
 
-async def pending(session: AsyncSession, *, limit: int = 50) -> list[OutboxMessage]:
-    rows = await session.scalars(
-        select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)
-    )
-    return list(rows.all())
-
-
 async def mark_sent(session: AsyncSession, message: OutboxMessage) -> None:
     message.sent_at = utcnow()
     await session.flush()
+
+
+async def claim_update(session: AsyncSession, update_id: int) -> bool:
+    """Record a Telegram update as processed; False when it was already (a redelivery, or
+    another worker has it). Inside the caller's transaction, so it counts only if it commits."""
+    if session.bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    result = await session.execute(
+        insert(ProcessedUpdate).values(update_id=update_id, processed_at=utcnow()).on_conflict_do_nothing()
+    )
+    return result.rowcount == 1
+
+
+async def pending_for_delivery(session: AsyncSession, *, limit: int = 20) -> list[OutboxMessage]:
+    """Unsent messages, locked so that two bot workers never send the same one."""
+    query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list((await session.scalars(query)).all())

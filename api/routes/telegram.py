@@ -1,0 +1,108 @@
+"""The Telegram side of the web process: the webhook route, the bot's start and stop inside
+the app's lifespan, and (with no token) the built-in sandbox mounted at /sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import APIRouter, FastAPI, Header, Request
+from fastapi.responses import JSONResponse
+from telegram import Update
+
+from bot.app import ReporterBot
+from bot.sandbox import SandboxState, create_sandbox_app
+from harmwatch.database import Database
+from harmwatch.places.service import gazetteer
+from harmwatch.settings import Settings
+
+log = logging.getLogger(__name__)
+router = APIRouter(include_in_schema=False)
+SANDBOX_TOKEN = "7000000001:harmwatch-sandbox-token"
+MAX_UPDATE_BYTES = 1_000_000
+
+
+@router.post("/telegram/webhook")
+async def webhook(request: Request, x_telegram_bot_api_secret_token: str | None = Header(default=None)):
+    """Updates pushed by Telegram. A missing or wrong secret gets 401 and nothing is read."""
+    expected = request.app.state.settings.webhook_secret()
+    given = x_telegram_bot_api_secret_token or ""
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        return JSONResponse({"ok": False, "error": "unauthorized"}, status_code=401)
+    bot: ReporterBot | None = getattr(request.app.state, "reporter_bot", None)
+    if bot is None or bot.application is None or not bot.application.running:
+        return JSONResponse({"ok": False, "error": "bot not running"}, status_code=503)
+    body = await request.body()
+    if len(body) > MAX_UPDATE_BYTES:
+        return JSONResponse({"ok": False, "error": "too large"}, status_code=413)
+    try:
+        update = Update.de_json(json.loads(body), bot.application.bot)
+    except (ValueError, TypeError, KeyError):
+        return JSONResponse({"ok": False, "error": "not an update"}, status_code=400)
+    if update is None:
+        return JSONResponse({"ok": False, "error": "not an update"}, status_code=400)
+    # Processed before answering: if this fails, Telegram delivers the update again.
+    await bot.application.process_update(update)
+    return {"ok": True}
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    app.include_router(router)
+    if settings.uses_sandbox:
+        state = SandboxState(token=SANDBOX_TOKEN)
+        app.state.sandbox = state
+        app.mount("/sandbox", create_sandbox_app(state))
+
+
+async def _when_serving(base_url: str) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(600):
+            try:
+                if (await client.get(f"{base_url}/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the web server did not come up; the bot cannot reach its sandbox")
+
+
+@asynccontextmanager
+async def running_bot(app: FastAPI, settings: Settings, db: Database, port: int | None) -> AsyncIterator[None]:
+    """Start the bot with the app and stop it with it. With no token it talks to the sandbox
+    mounted in this same process, once the server is listening."""
+    async with db.transaction() as session:
+        places = await gazetteer(session)
+    bot = ReporterBot(settings, db, places)
+    app.state.reporter_bot = bot
+    starting: asyncio.Task | None = None
+    if settings.uses_sandbox:
+        if port is None:
+            yield
+            return
+        local = f"http://127.0.0.1:{port}"
+        bot.build(token=SANDBOX_TOKEN, api_url=f"{local}/sandbox", polling=True)
+
+        async def start_later() -> None:
+            await _when_serving(local)
+            await bot.start(polling=True)
+            log.info("Bot running against the sandbox: open %s/sandbox/", local)
+
+        starting = asyncio.create_task(start_later(), name="start-bot")
+    else:
+        polling = not settings.telegram_webhook_url
+        bot.build(token=settings.telegram_token, api_url=settings.telegram_api_url.rstrip("/"), polling=polling)
+        await bot.start(polling=polling, webhook_url=settings.telegram_webhook_url)
+    try:
+        yield
+    finally:
+        if starting is not None:
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+        await bot.stop()
+        if settings.uses_sandbox:
+            await app.state.sandbox.aclose()

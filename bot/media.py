@@ -1,0 +1,74 @@
+"""Files from reporters: fetched through getFile, stored unchanged under the media folder by
+their SHA-256 (the same bytes are stored once), hashed and sized at receipt."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from telegram import Bot, Message
+
+SAFE_MIME = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$")
+
+
+@dataclass(frozen=True)
+class Received:
+    sha256: str
+    size: int
+    mime_type: str
+    path: str  # relative to the media folder
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """The file a message carries, before it is fetched."""
+
+    file_id: str
+    size: int | None
+    mime_type: str
+
+
+def incoming(message: Message | None) -> Incoming | None:
+    if message is None:
+        return None
+    if message.photo:
+        largest = message.photo[-1]
+        return Incoming(largest.file_id, largest.file_size, "image/jpeg")
+    if message.document:
+        mime = (message.document.mime_type or "").lower()
+        return Incoming(message.document.file_id, message.document.file_size,
+                        mime if SAFE_MIME.match(mime) else "application/octet-stream")
+    return None
+
+
+class TooLarge(Exception):
+    pass
+
+
+def store_bytes(media_dir: Path, data: bytes, mime_type: str) -> Received:
+    """Write the bytes as received (never re-encoded: they may be evidence)."""
+    digest = hashlib.sha256(data).hexdigest()
+    relative = Path(digest[:2]) / digest
+    target = media_dir / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
+            handle.write(data)
+        os.replace(handle.name, target)
+    return Received(digest, len(data), mime_type, str(relative))
+
+
+async def fetch(bot: Bot, file: Incoming, *, media_dir: Path, max_bytes: int) -> Received:
+    if file.size is not None and file.size > max_bytes:
+        raise TooLarge()
+    telegram_file = await bot.get_file(file.file_id)
+    if telegram_file.file_size is not None and telegram_file.file_size > max_bytes:
+        raise TooLarge()
+    data = bytes(await telegram_file.download_as_bytearray())
+    if len(data) > max_bytes:
+        raise TooLarge()
+    return store_bytes(media_dir, data, file.mime_type)

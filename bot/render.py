@@ -1,0 +1,209 @@
+"""What the reporter sees: questions, summaries and notices as HTML text and keyboards, in
+their language. Everything from a reporter or a monitor is escaped before it is sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks as cb
+from harmwatch.forms import Form, Kind, Question, display, selected, summary
+from harmwatch.forms.model import NONE, UNKNOWN
+from harmwatch.i18n import LANGUAGES, translator
+from harmwatch.places.gazetteer import Gazetteer
+from harmwatch.reports.models import Report
+
+
+@dataclass
+class Reply:
+    """One message to send, or (with `edit_message_id`) an earlier one to change."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+    edit_message_id: int | None = None
+
+
+@dataclass
+class Outcome:
+    """What handling one update produced: replies, and the toast for a pressed button."""
+
+    replies: list[Reply] = field(default_factory=list)
+    toast: str | None = None
+
+
+def tr(lang: str):
+    return translator(lang).gettext
+
+
+def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+def language_keyboard() -> list[list[InlineKeyboardButton]]:
+    return _rows([_button(name, cb.pack(cb.LANGUAGE, arg=code)) for code, name in LANGUAGES.items()], 4)
+
+
+def welcome(lang: str) -> Reply:
+    _ = tr(lang)
+    text = "\n\n".join([
+        _("Welcome. This bot lets you report attacks that harmed civilians and aid that was blocked. "
+          "Monitors check every report; verified reports are shared with aid and human-rights "
+          "organisations, never with your name."),
+        _("What do you want to report?"),
+    ])
+    keyboard = [
+        [_button(_("Civilians harmed"), cb.pack(cb.TYPE, arg="harm"))],
+        [_button(_("Aid blocked or attacked"), cb.pack(cb.TYPE, arg="access"))],
+        *language_keyboard(),
+    ]
+    return Reply(escape(text), InlineKeyboardMarkup(keyboard))
+
+
+def choose_language(lang: str) -> Reply:
+    return Reply(escape(tr(lang)("Choose your language.")), InlineKeyboardMarkup(language_keyboard()))
+
+
+def _hint(lang: str, question: Question) -> str | None:
+    _ = tr(lang)
+    hints = {
+        Kind.RANGE: _("Send a number (3), a range (3-5) or \"at least 4\", or tap a button."),
+        Kind.INTEGER: _("Send a number."),
+        Kind.DATE: _("Tap a button, or send the date as day/month/year, e.g. 20/11/2026."),
+        Kind.TIME_OF_DAY: _("Tap a button, or send a time such as 14:30."),
+        Kind.MULTI_CHOICE: _("Tap each one that applies, then Done."),
+        Kind.MEDIA: _("Send photos or documents one by one, then tap Done."),
+        Kind.LOCATION: _("Use the attachment button (📎) and choose Location."),
+    }
+    if question.kind is Kind.PLACE and question.level is None:
+        return _("Tap a governorate, type a name, or share a location (📎 → Location).")
+    return hints.get(question.kind)
+
+
+def _place_buttons(question: Question, answers: dict[str, Any], places: Gazetteer, lang: str, step: int):
+    parent = (answers.get(question.within) or {}).get("adm1") if question.within else None
+    options = places.children(parent) if (parent or question.level in (None, 1)) else []
+    return _rows([_button(p.name_in(lang), cb.pack(cb.PLACE, step, p.pcode)) for p in options], 2)
+
+
+def question(lang: str, form: Form, draft_answers: dict[str, Any], q: Question, step: int,
+             places: Gazetteer, *, note: str | None = None) -> Reply:
+    """A question with its buttons: choices, toggles with ✓, quick answers, skip or unknown."""
+    _ = tr(lang)
+    parts = [f"<b>{escape(_(q.label))}</b>"]
+    if q.help:
+        parts.append(f"<i>{escape(_(q.help))}</i>")
+    hint = None if q.help else _hint(lang, q)  # one line of guidance is enough on a phone
+    if hint:
+        parts.append(escape(hint))
+    if note:
+        parts.insert(0, escape(note))
+    rows: list[list[InlineKeyboardButton]] = []
+    if q.kind is Kind.CHOICE:
+        rows += _rows([_button(_(o.label), cb.pack(cb.ANSWER, step, o.code)) for o in q.options], 1)
+    elif q.kind is Kind.MULTI_CHOICE:
+        ticked = set(selected(draft_answers, q.id))
+        rows += _rows([_button(("✓ " if o.code in ticked else "") + _(o.label), cb.pack(cb.TOGGLE, step, o.code))
+                       for o in q.options], 2)
+        rows.append([_button(_("Done"), cb.pack(cb.DONE, step))])
+    elif q.kind in (Kind.DATE, Kind.TIME_OF_DAY, Kind.RANGE, Kind.INTEGER):
+        quick = [_button(_(o.label), cb.pack(cb.ANSWER, step, o.code)) for o in q.options]
+        if q.kind is Kind.DATE:
+            quick.append(_button(_("Another day"), cb.pack(cb.OTHER_DAY, step)))
+        rows += _rows(quick, 3 if q.kind is not Kind.TIME_OF_DAY else 2)
+    elif q.kind is Kind.PLACE:
+        rows += _place_buttons(q, draft_answers, places, lang, step)
+    elif q.kind is Kind.MEDIA:
+        count = len(selected(draft_answers, q.id))
+        if count:
+            parts.append(escape(_("Files received so far: %(count)s") % {"count": count}))
+        rows.append([_button(_("Done"), cb.pack(cb.DONE, step))])
+    if q.allow_unknown:
+        rows.append([_button(_("I don't know"), cb.pack(cb.UNKNOWN, step))])
+    elif not q.required and q.kind is not Kind.MEDIA:
+        rows.append([_button(_("Skip"), cb.pack(cb.SKIP, step))])
+    elif not q.required and q.kind is Kind.MEDIA and not selected(draft_answers, q.id):
+        rows[-1] = [_button(_("No files"), cb.pack(cb.SKIP, step))]
+    return Reply("\n\n".join(parts), InlineKeyboardMarkup(rows) if rows else None)
+
+
+def answered(lang: str, q: Question, value: Any, places: Gazetteer) -> str:
+    """The text a question's message is edited to once answered: its buttons are gone."""
+    _ = tr(lang)
+    return f"{escape(_(q.label))}\n✓ <b>{escape(display(lang, q, value, places))}</b>"
+
+
+def place_candidates(lang: str, candidates, step: int, typed: str) -> Reply:
+    _ = tr(lang)
+    rows = [[_button(p.name_in(lang) if hasattr(p, "name_in") else p.name, cb.pack(cb.PLACE, step, p.pcode))]
+            for p in candidates[:6]]
+    rows.append([_button(_("Keep what I wrote"), cb.pack(cb.KEEP_WORDS, step))])
+    text = _("Which place do you mean by “%(typed)s”?") % {"typed": typed}
+    return Reply(escape(text), InlineKeyboardMarkup(rows))
+
+
+def review(lang: str, form: Form, answers: dict[str, Any], step: int, places: Gazetteer) -> Reply:
+    """The summary before sending, with Submit and Change buttons."""
+    _ = tr(lang)
+    lines = [f"<b>{escape(_('Please check your report before sending it.'))}</b>", ""]
+    for line in summary(form, answers):
+        lines.append(f"• {escape(_(line.question.label))}\n   <b>{escape(display(lang, line.question, line.value, places))}</b>"
+                     if line.answered else f"• {escape(_(line.question.label))}: —")
+    rows = [
+        [_button(_("Send the report"), cb.pack(cb.SUBMIT, step))],
+        [_button(_("Change an answer"), cb.pack(cb.CHANGE, step))],
+    ]
+    return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def change_menu(lang: str, form: Form, answers: dict[str, Any], step: int) -> InlineKeyboardMarkup:
+    _ = tr(lang)
+    rows = [[_button(_(line.question.label)[:60], cb.pack(cb.EDIT, step, line.question.id))]
+            for line in summary(form, answers)]
+    return InlineKeyboardMarkup(rows)
+
+
+def submitted(lang: str, report: Report) -> Reply:
+    _ = tr(lang)
+    text = _("Thank you. Your report was received. Its reference code is %(code)s. Keep it: send "
+             "/status to see what happened to your reports. A monitor will review it; they may send "
+             "you a question here. Send /new to report something else.") % {"code": report.ref_code}
+    return Reply(escape(text).replace(escape(report.ref_code), f"<code>{escape(report.ref_code)}</code>"))
+
+
+def status(lang: str, reports: list[Report]) -> Reply:
+    _ = tr(lang)
+    if not reports:
+        return Reply(escape(_("You have not sent any reports yet. Send /new to start one.")))
+    states = {
+        "submitted": _("received, waiting for review"),
+        "in_review": _("being reviewed"),
+        "needs_info": _("a monitor asked you a question"),
+        "verified": _("verified"),
+        "rejected": _("reviewed, not published"),
+    }
+    types = {"harm": _("civilians harmed"), "access": _("aid blocked")}
+    lines = [f"<b>{escape(_('Your reports'))}</b>"]
+    for r in reports:
+        day = r.occurred_on.isoformat() if r.occurred_on else "—"
+        lines.append(f"<code>{escape(r.ref_code)}</code> · {escape(types.get(r.report_type, r.report_type))}"
+                     f" · {escape(day)} · {escape(states.get(r.status, r.status))}")
+    return Reply("\n".join(lines))
+
+
+def notice(text: str) -> Reply:
+    return Reply(escape(text))
+
+
+def confirm(text: str, yes: tuple[str, str], no: tuple[str, str]) -> Reply:
+    rows = [[_button(yes[0], cb.pack(yes[1])), _button(no[0], cb.pack(no[1]))]]
+    return Reply(escape(text), InlineKeyboardMarkup(rows))
+
+
+__all__ = ["NONE", "UNKNOWN", "Outcome", "Reply"]

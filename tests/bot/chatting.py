@@ -1,0 +1,61 @@
+"""A fake reporter for the bot's end-to-end tests: writes, taps buttons, and waits for the
+bot's replies through the sandbox's control API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.sandbox.client import SandboxClient
+
+
+class Chatter:
+    def __init__(self, client: SandboxClient, user: dict[str, Any]) -> None:
+        self.client = client
+        self.user = user
+        self.chat = user["id"]
+
+    @classmethod
+    async def create(cls, client: SandboxClient, *, lang: str = "en") -> Chatter:
+        return cls(client, await client.create_user(lang))
+
+    async def _last_id(self) -> int:
+        messages = await self.client.messages(self.chat)
+        return max((m["message_id"] for m in messages), default=0)
+
+    async def reply_after(self, message_id: int, timeout: float = 10.0) -> dict[str, Any]:
+        """The bot's last new message after `message_id` (waiting for the first, then settling)."""
+        first = await self.client.wait_for_bot_message(self.chat, after=message_id, timeout=timeout)
+        latest = first
+        while True:  # a gesture may bring two messages (a note, then the next question)
+            try:
+                latest = await self.client.wait_for_bot_message(self.chat, after=latest["message_id"], timeout=0.4)
+            except TimeoutError:
+                return latest
+
+    async def say(self, text: str) -> dict[str, Any]:
+        sent = await self.client.send_text(self.user, text)
+        return await self.reply_after(sent["message"]["message_id"])
+
+    async def tap(self, label_or_data: str) -> dict[str, Any]:
+        """Press a button on the latest bot message carrying it; the bot's next new message."""
+        before = await self._last_id()
+        await self.client.press_button(self.user, label_or_data)
+        return await self.reply_after(before)
+
+    async def toggle(self, label_or_data: str) -> dict[str, Any] | None:
+        """Press a button that only changes its own message; returns the toast."""
+        pressed = await self.client.press_button(self.user, label_or_data)
+        return await self.client.callback_answer(pressed)
+
+    async def share_location(self, lat: float, lon: float) -> dict[str, Any]:
+        sent = await self.client.send_location(self.user, lat, lon)
+        return await self.reply_after(sent["message"]["message_id"])
+
+    async def send_photo(self, data: bytes) -> dict[str, Any]:
+        sent = await self.client.send_photo(self.user, data)
+        return await self.reply_after(sent["message"]["message_id"])
+
+    @staticmethod
+    def buttons(message: dict[str, Any]) -> list[str]:
+        markup = message.get("reply_markup") or {}
+        return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
