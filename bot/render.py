@@ -122,7 +122,9 @@ def question(lang: str, form: Form, draft_answers: dict[str, Any], q: Question, 
     elif q.kind is Kind.MEDIA:
         count = len(selected(draft_answers, q.id))
         if count:
-            parts.append(escape(_("Files received so far: %(count)s") % {"count": count}))
+            received = translator(lang).ngettext("%(num)s file received so far.", "%(num)s files received so far.",
+                                                 count)
+            parts.append(escape(received % {"num": count}))
         rows.append([_button(_("Done"), cb.pack(cb.DONE, step))])
     if q.allow_unknown:
         rows.append([_button(_("I don't know"), cb.pack(cb.UNKNOWN, step))])
