@@ -153,7 +153,8 @@ def place_candidates(lang: str, candidates, step: int, typed: str) -> Reply:
 def review(lang: str, form: Form, answers: dict[str, Any], step: int, places: Gazetteer) -> Reply:
     """The summary before sending, with Submit and Change buttons."""
     _ = tr(lang)
-    lines = [f"<b>{escape(_('Please check your report before sending it.'))}</b>", ""]
+    heading = _("Please check your report before sending it.")
+    lines = [f"<b>{escape(heading)}</b>", ""]
     for line in summary(form, answers):
         lines.append(f"• {escape(_(line.question.label))}\n   <b>{escape(display(lang, line.question, line.value, places))}</b>"
                      if line.answered else f"• {escape(_(line.question.label))}: —")
@@ -191,7 +192,8 @@ def status(lang: str, reports: list[Report]) -> Reply:
         "rejected": _("reviewed, not published"),
     }
     types = {"harm": _("civilians harmed"), "access": _("aid blocked")}
-    lines = [f"<b>{escape(_('Your reports'))}</b>"]
+    heading = _("Your reports")
+    lines = [f"<b>{escape(heading)}</b>"]
     for r in reports:
         day = r.occurred_on.isoformat() if r.occurred_on else "—"
         lines.append(f"<code>{escape(r.ref_code)}</code> · {escape(types.get(r.report_type, r.report_type))}"

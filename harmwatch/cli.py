@@ -75,9 +75,39 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
 @app.command()
 def bot() -> None:
-    """Run the bot alone, with long polling."""
-    typer.echo("The Telegram bot is not built yet (see the 'Telegram bot' issue).", err=True)
-    raise typer.Exit(2)
+    """Run the bot alone, with long polling (a second process beside `serve`, or instead of it)."""
+    import signal
+
+    from bot.app import ReporterBot
+    from harmwatch.places.service import gazetteer
+
+    settings = get_settings()
+    if not settings.telegram_token:
+        typer.echo("Set HARMWATCH_TELEGRAM_TOKEN (and HARMWATCH_TELEGRAM_API_URL for a self-hosted Bot API "
+                   "server). Without a token, `harmwatch serve` runs the bot against its built-in sandbox.",
+                   err=True)
+        raise typer.Exit(2)
+
+    async def run(db: Database) -> None:
+        async with db.transaction() as session:
+            places = await gazetteer(session)
+        reporter_bot = ReporterBot(settings, db, places)
+        reporter_bot.build(token=settings.telegram_token, api_url=settings.telegram_api_url.rstrip("/"),
+                           polling=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await reporter_bot.start(polling=True)
+        typer.echo("Bot running (long polling). Ctrl-C stops it.")
+        try:
+            await stop.wait()
+        finally:
+            await reporter_bot.stop()
+
+    if settings.is_sqlite:
+        migrate.upgrade(settings.database_url)
+    _run(_with_db(run))
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -111,7 +111,7 @@ def plain_settings(tmp_path) -> Settings:
 
 
 @pytest.fixture
-def live_server(database_url, tmp_path):
+def live_server(database, database_url, tmp_path):
     """A real `harmwatch serve` on the test database (SQLite and PostgreSQL)."""
     from tests.live import serve
 

@@ -23,10 +23,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(database_url: str, data_dir: Path, **env: str) -> Iterator[str]:
+def serve(database_url: str, data_dir: Path, *, port: int | None = None, **env: str) -> Iterator[str]:
     """Start `harmwatch serve` with these settings; yield its base URL; stop it afterwards.
     Extra keyword arguments become HARMWATCH_<NAME> variables."""
-    port = free_port()
+    port = port or free_port()
     environment = {
         **os.environ,
         "HARMWATCH_DATABASE_URL": database_url,

@@ -1,0 +1,155 @@
+"""`harmwatch serve` with the bot inside: webhook mode against a sandbox standing in for
+Telegram, a forged webhook refused, and the built-in sandbox used from a browser."""
+
+import asyncio
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from bot.sandbox import SandboxClient, SandboxState, create_sandbox_app
+from bot.sandbox.background import serve_in_thread
+from harmwatch.database import Database
+from harmwatch.messaging.models import ProcessedUpdate
+from harmwatch.reporters.models import Reporter
+from harmwatch.reports.models import Report
+from tests.bot.chatting import Chatter
+from tests.live import free_port, serve
+
+TOKEN = "123456789:AAHwebhook-test-token_0123456789abcdef"
+
+
+async def _count(url: str, model) -> int:
+    db = Database(url)
+    try:
+        async with db.transaction() as session:
+            return await session.scalar(sa.select(sa.func.count()).select_from(model))
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture
+def telegram():
+    """A stand-in for Telegram on its own port, as a self-hosted telegram-bot-api would be."""
+    with serve_in_thread(create_sandbox_app(SandboxState(token=TOKEN, webhook_retry_delays=(0.1, 0.3, 1)))) as url:
+        yield url
+
+
+@pytest.fixture
+def webhook_server(telegram, database, database_url, tmp_path):
+    port = free_port()
+    with serve(database_url, tmp_path, port=port, telegram_token=TOKEN, telegram_api_url=telegram,
+               telegram_webhook_url=f"http://127.0.0.1:{port}/telegram/webhook") as base:
+        yield base
+
+
+async def test_webhook_mode_answers_through_telegram(telegram, webhook_server, database_url):
+    async with SandboxClient(telegram) as client:
+        for _ in range(100):  # the server sets its webhook once it has started
+            if (await client.webhook()).get("url"):
+                break
+            await asyncio.sleep(0.1)
+        chatter = await Chatter.create(client)
+        reply = await chatter.say("/start")
+        assert "What do you want to report?" in reply["text"]
+        sent = await client.send_text(chatter.user, "/help")
+        await chatter.reply_after(sent["message"]["message_id"])
+        await client.redeliver(sent["update"])  # Telegram retries: one answer all the same
+        await chatter.say("/status")
+        helps = [m for m in await client.bot_messages(chatter.chat) if "/forget" in m["text"]]
+        assert len(helps) == 1
+    assert await _count(database_url, ProcessedUpdate) == 3
+
+
+@pytest.mark.parametrize("secret", [None, "wrong-secret"])
+async def test_forged_webhook_gets_401_and_stores_nothing(webhook_server, database_url, secret):
+    update = {"update_id": 999001, "message": {"message_id": 1, "date": 1700000000, "text": "/start",
+              "chat": {"id": 42, "type": "private"}, "from": {"id": 42, "is_bot": False, "first_name": "X"}}}
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+    async with httpx.AsyncClient() as http:
+        response = await http.post(f"{webhook_server}/telegram/webhook", json=update, headers=headers)
+    assert response.status_code == 401
+    assert await _count(database_url, ProcessedUpdate) == 0
+    assert await _count(database_url, Reporter) == 0
+
+
+async def test_built_in_sandbox_web_chat_completes_a_report(live_server, database_url, chromium):
+    """`make run`'s path: no token, the sandbox at /sandbox, a person in a browser."""
+    page = await (await chromium.new_context(viewport={"width": 390, "height": 844})).new_page()
+    page.set_default_timeout(15000)
+    from playwright.async_api import expect
+
+    await page.goto(f"{live_server}/sandbox/")
+    await page.get_by_test_id("new-user-name").fill("Amal")
+    await page.get_by_test_id("new-user-lang").select_option("en")
+    await page.get_by_test_id("create-user").click()
+
+    async def send(text: str) -> None:
+        await page.get_by_test_id("composer-input").fill(text)
+        await page.get_by_test_id("send-button").click()
+
+    async def press(label: str) -> None:
+        button = page.get_by_test_id("inline-button").filter(has_text=label).last
+        await button.click()
+
+    last_bot = page.locator('[data-testid="message"][data-from="bot"]').last
+    await send("/start")
+    await expect(last_bot).to_contain_text("What do you want to report?")
+    await press("Civilians harmed")
+    await expect(last_bot).to_contain_text("What happened?")
+    await press("Grenade")
+    await expect(last_bot).to_contain_text("Where did it happen?")
+    await press("Homs")
+    await expect(last_bot).to_contain_text("Which district?")
+    await press("I don't know")
+    await expect(last_bot).to_contain_text("exact spot")
+    await page.get_by_test_id("location-toggle").click()
+    await page.get_by_test_id("location-lat").fill("34.73")
+    await page.get_by_test_id("location-lon").fill("36.71")
+    await page.get_by_test_id("location-send").click()
+    await expect(last_bot).to_contain_text("How close")
+    await press("Near")
+    await expect(last_bot).to_contain_text("On what day")
+    await press("Today")
+    await press("That exact day")
+    await expect(last_bot).to_contain_text("time of day")
+    await press("Skip")
+    await expect(last_bot).to_contain_text("killed")
+    await send("2")
+    await expect(last_bot).to_contain_text("children")
+    await press("None")
+    await expect(last_bot).to_contain_text("injured")
+    await send("at least 4")
+    await expect(last_bot).to_contain_text("injured were children")
+    await press("I don't know")
+    await expect(last_bot).to_contain_text("missing")
+    await press("None")
+    await expect(last_bot).to_contain_text("What was hit?")
+    await press("Market or shop")
+    await press("Done")
+    await expect(last_bot).to_contain_text("Who do you think")
+    await press("I don't know")
+    await expect(last_bot).to_contain_text("How do you know")
+    await press("I saw it myself")
+    await press("Done")
+    await expect(last_bot).to_contain_text("anything else")
+    await press("Skip")
+    await expect(last_bot).to_contain_text("photos")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    await page.get_by_test_id("photo-input").set_input_files(
+        files=[{"name": "p.png", "mimeType": "image/png", "buffer": png}])
+    await expect(last_bot).to_contain_text("1 file received")
+    await press("Done")
+    await expect(last_bot).to_contain_text("Please check your report")
+    await page.screenshot(path=str(live_server_artifact("sandbox-summary.png")), full_page=False)
+    await press("Send the report")
+    await expect(last_bot).to_contain_text("reference code is HW-")
+    assert await _count(database_url, Report) == 1
+
+
+def live_server_artifact(name: str):
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder / name

@@ -1,0 +1,85 @@
+"""The `harmwatch` command, run as a real process on SQLite and PostgreSQL."""
+
+import os
+import subprocess
+import sys
+
+import sqlalchemy as sa
+
+from harmwatch.audit.models import AuditEvent
+from harmwatch.incidents.models import Incident
+from harmwatch.reports.models import Report
+
+
+def harmwatch(database_url, tmp_path, *args, stdin: str | None = None, **env):
+    environment = {**os.environ, "HARMWATCH_DATABASE_URL": database_url, "HARMWATCH_DATA_DIR": str(tmp_path),
+                   "HARMWATCH_SECRET_KEY": "test-secret-key-not-for-production", **env}
+    return subprocess.run([sys.executable, "-m", "harmwatch.cli", *args], input=stdin, capture_output=True,
+                          text=True, env=environment, timeout=120)
+
+
+async def _count(database, model, *where):
+    async with database.transaction() as session:
+        return await session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+async def test_db_upgrade_users_add_and_tokens_add(database, database_url, tmp_path):
+    assert harmwatch(database_url, tmp_path, "db", "upgrade").returncode == 0
+    added = harmwatch(database_url, tmp_path, "users", "add", "amal", "--role", "monitor", "--password-stdin",
+                      stdin="a long enough passphrase\n")
+    assert added.returncode == 0, added.stderr
+    again = harmwatch(database_url, tmp_path, "users", "add", "amal", "--role", "monitor", "--password-stdin",
+                      stdin="a long enough passphrase\n")
+    assert again.returncode == 1 and "exists already" in again.stderr
+    short = harmwatch(database_url, tmp_path, "users", "add", "ben", "--role", "admin", "--password-stdin",
+                      stdin="short\n")
+    assert short.returncode == 1 and "too short" in short.stderr
+    token = harmwatch(database_url, tmp_path, "tokens", "add", "amal")
+    assert token.returncode == 0 and token.stdout.strip().startswith("hw_")
+    assert harmwatch(database_url, tmp_path, "tokens", "add", "nobody").returncode == 1
+
+
+async def test_seed_writes_both_types_and_verified_incidents(database, database_url, tmp_path):
+    result = harmwatch(database_url, tmp_path, "seed", "--reports", "600", "--batch", "250")
+    assert result.returncode == 0, result.stderr
+    assert await _count(database, Report) == 600
+    assert await _count(database, Report, Report.report_type == "access") > 50
+    verified = await _count(database, Report, Report.status == "verified")
+    assert verified > 100 and await _count(database, Incident) == verified
+    assert await _count(database, Report, Report.status == "verified", Report.incident_id.is_(None)) == 0
+    async with database.transaction() as session:
+        languages = set((await session.scalars(sa.select(Report.lang).distinct())).all())
+    assert languages == {"en", "ar", "fr", "es", "uk", "ru", "fa"}
+
+
+async def test_audit_verify_names_the_first_bad_row(database, database_url, tmp_path):
+    from harmwatch.audit.service import record
+
+    async with database.transaction() as session:
+        for n in range(4):
+            await record(session, actor="user:ana", action="report.viewed", object_id=n)
+    assert harmwatch(database_url, tmp_path, "audit", "verify").returncode == 0
+    async with database.transaction() as session:
+        await session.execute(sa.update(AuditEvent).where(AuditEvent.id == 3).values(action="report.deleted"))
+    broken = harmwatch(database_url, tmp_path, "audit", "verify")
+    assert broken.returncode == 1 and "row 3" in broken.stderr
+
+
+async def test_places_import_reports_the_bad_line_and_imports_nothing(database, database_url, tmp_path):
+    good = tmp_path / "ua.csv"
+    good.write_text("pcode,name,parent_pcode,level,lat,lon,name_uk\nUA80,Kyiv,,1,50.45,30.52,Київ\n"
+                    "UA8000,Kyiv city,UA80,2,50.45,30.52,місто Київ\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("pcode,name,parent_pcode,level,lat,lon\nUA46,Lviv,,1,49.8,24.0\nUA4600,Lviv city,UA99,2,49.8,24.0\n")
+    failed = harmwatch(database_url, tmp_path, "places", "import", str(bad))
+    assert failed.returncode == 1 and "line 3" in failed.stderr
+    from harmwatch.places.models import Place
+
+    assert await _count(database, Place) == 0
+    assert harmwatch(database_url, tmp_path, "places", "import", str(good)).returncode == 0
+    assert await _count(database, Place) == 2
+
+
+def test_bot_without_a_token_says_how_to_run_it(tmp_path):
+    result = harmwatch(f"sqlite+aiosqlite:///{tmp_path}/x.db", tmp_path, "bot")
+    assert result.returncode == 2 and "HARMWATCH_TELEGRAM_TOKEN" in result.stderr
