@@ -15,6 +15,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot import callbacks, conversation, media, outbox
 from bot.delivery import PatientDelivery
+from bot.ordering import PerChatOrder
 from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported
 from bot.render import Outcome, Reply, notice, tr
 from harmwatch.database import Database
@@ -64,7 +65,7 @@ class ReporterBot:
             .base_url(f"{api_url}/bot")
             .base_file_url(f"{api_url}/file/bot")
             .rate_limiter(PatientDelivery())
-            .concurrent_updates(False)  # one reporter's updates are applied in order
+            .concurrent_updates(PerChatOrder())  # reporters in parallel, each one's updates in order
         )
         if not polling:
             builder = builder.updater(None)
@@ -119,7 +120,8 @@ class ReporterBot:
         lang = normalise_language(user.language_code)
         if chat.type != ChatType.PRIVATE:
             if update.effective_message is not None:  # nothing is stored from groups and channels
-                await context.bot.send_message(chat.id, tr(lang)("Please write to me in a private chat."))
+                _ = tr(lang)
+                await context.bot.send_message(chat.id, _("Please write to me in a private chat."))
             return
         received = await self._receive_file(update, user.id, context)
         async with self.db.transaction() as session:
@@ -136,8 +138,9 @@ class ReporterBot:
                 ctx = conversation.Context(self.places, date.today(), self.settings.media_max_bytes)
                 outcome = await conversation.handle(session, ctx, reporter, gesture)
             elif flood == "warn":
-                outcome = Outcome([notice(tr(reporter.lang)(
-                    "You are sending messages very fast. Please wait a minute, then carry on."))])
+                _ = tr(reporter.lang)
+                outcome = Outcome([notice(_("You are sending messages very fast. Please wait a minute, "
+                                            "then carry on."))])
             else:
                 outcome = Outcome()
         await self._send(update, chat.id, outcome)

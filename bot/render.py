@@ -67,7 +67,8 @@ def welcome(lang: str) -> Reply:
 
 
 def choose_language(lang: str) -> Reply:
-    return Reply(escape(tr(lang)("Choose your language.")), InlineKeyboardMarkup(language_keyboard()))
+    _ = tr(lang)
+    return Reply(escape(_("Choose your language.")), InlineKeyboardMarkup(language_keyboard()))
 
 
 def _hint(lang: str, question: Question) -> str | None:
