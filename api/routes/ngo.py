@@ -1,9 +1,118 @@
-"""The NGO API under /api/v1 (incidents, places, taxonomy)."""
+"""The NGO API under /api/v1: verified, published incidents (paged JSON or streamed CSV, HXL,
+GeoJSON, data package), one incident, the places and the taxonomy. Bearer token required."""
 
-from fastapi import APIRouter, FastAPI
+from __future__ import annotations
 
-router = APIRouter(prefix="/api/v1")
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Depends, FastAPI, Path, Query
+from starlette.responses import StreamingResponse
+from starlette.types import Send
+
+from api.deps import DatabaseDep, SessionDep, SettingsDep
+from api.ratelimit import RateLimiter
+from api.routes import ngo_docs
+from api.routes.ngo_auth import CallerDep, LanguageDep, current_caller
+from api.routes.ngo_errors import ERROR_RESPONSES, ApiError, ErrorBody, NgoRoute
+from api.routes.ngo_params import Format, IncidentQuery, LanguageQuery, PlacesQuery, TaxonomyQuery
+from api.routes.ngo_schemas import CSV_EXAMPLE, GEOJSON_SCHEMA, IncidentPage, IncidentRecord, PlaceList, Taxonomy
+from harmwatch.exports import reference, service
+from harmwatch.exports.cursor import CursorSigner
+from harmwatch.exports.service import FILE_NAMES, MEDIA_TYPES, CursorError, ExportFormat
+from harmwatch.i18n import LANGUAGES, N_
+from harmwatch.places.service import gazetteer
+
+router = APIRouter(prefix="/api/v1", tags=["NGO API"], route_class=NgoRoute,
+                   dependencies=[Depends(current_caller)], responses=ERROR_RESPONSES)
+
+CURSOR_ERRORS = {
+    "invalid": N_("This cursor is not valid: pass next_cursor exactly as you received it."),
+    "expired": N_("This cursor has expired: start again without it, or use updated_since."),
+    "other_filters": N_("This cursor was made for other filters: keep the filters while paging."),
+}
+LIST_CONTENT = {
+    "application/json": {"schema": {"$ref": "#/components/schemas/IncidentPage"}},
+    "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
+    "application/geo+json": {"schema": GEOJSON_SCHEMA},
+    "application/zip": {"schema": {"type": "string", "format": "binary"}},
+}
 
 
-def install(app: FastAPI) -> None:
+class ExportResponse(StreamingResponse):
+    """A streamed export that always closes its source, so a client that goes away mid-way
+    hands the database connection back at once."""
+
+    async def stream_response(self, send: Send) -> None:
+        try:
+            await super().stream_response(send)
+        finally:
+            with anyio.CancelScope(shield=True):
+                await self.body_iterator.aclose()  # type: ignore[attr-defined]
+
+
+@router.get("/incidents", response_model=IncidentPage, responses={
+    200: {"description": "A page (json) or the whole filtered set (csv, hxl, geojson, datapackage).",
+          "content": LIST_CONTENT},
+    400: {"model": ErrorBody, "description": "The cursor is forged, edited, expired or made "
+          "for other filters."},
+})
+async def list_incidents(params: Annotated[IncidentQuery, Query()], session: SessionDep, db: DatabaseDep,
+                         settings: SettingsDep, caller: CallerDep, accept: LanguageDep) -> Any:
+    """Verified, published incidents, oldest change first. With `format=json`, a page and a
+    `next_cursor` that neither skips nor repeats incidents while others are added or edited (an
+    incident edited after you got it comes again, later, with its changes). Other formats stream
+    every matching incident in one response: CSV (UTF-8 with BOM), HXL, GeoJSON or a Frictionless
+    data package (zip)."""
+    lang = params.lang or accept
+    if misplaced := params.paging_parameter():
+        raise ApiError(422, "invalid_parameter", N_("This parameter is only for format=json."), parameter=misplaced)
+    if params.format is not Format.JSON:
+        export = ExportFormat(params.format.value)
+        return ExportResponse(
+            service.export(db, export, filters=params.filters(), lang=lang, actor=caller.actor),
+            media_type=MEDIA_TYPES[export],
+            headers={"Content-Disposition": f'attachment; filename="{FILE_NAMES[export]}"', "Content-Language": lang},
+        )
+    signer = CursorSigner(settings.derived_key("cursor"))
+    try:
+        page = await service.page(session, signer, params.filters(), cursor=params.cursor, limit=params.limit,
+                                  lang=lang)
+    except CursorError as error:
+        raise ApiError(400, f"cursor_{error.code}", CURSOR_ERRORS[error.code], parameter="cursor") from None
+    return {"data": page.records, "next_cursor": page.next_cursor}
+
+
+@router.get("/incidents/{incident_id}", response_model=IncidentRecord, responses={
+    404: {"model": ErrorBody, "description": "No published incident has this id."}})
+async def get_incident(incident_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The incident's id.",
+                                                         examples=[1042])],
+                       params: Annotated[LanguageQuery, Query()], session: SessionDep, accept: LanguageDep) -> Any:
+    """One verified, published incident, with the same fields as in the list."""
+    found = await service.incident(session, incident_id, lang=params.lang or accept)
+    if found is None:
+        raise ApiError(404, "not_found", N_("There is no published incident with this id."),
+                       parameter="incident_id")
+    return found
+
+
+@router.get("/places", response_model=PlaceList)
+async def list_places(params: Annotated[PlacesQuery, Query()], session: SessionDep, accept: LanguageDep) -> Any:
+    """The gazetteer: admin-1 and admin-2 areas with their P-codes and names in every language."""
+    lang = params.lang or accept
+    places = reference.places(await gazetteer(session), level=params.level, parent=params.parent)
+    return {"data": [reference.place_record(place, lang) for place in places]}
+
+
+@router.get("/taxonomy", response_model=Taxonomy)
+async def get_taxonomy(params: Annotated[TaxonomyQuery, Query()]) -> Any:
+    """Every code the data uses, with its label in every language (or in `lang` only). Codes
+    never change with the language."""
+    langs = [params.lang.value] if params.lang else list(LANGUAGES)
+    return {"languages": langs, "kinds": reference.taxonomy_kinds(langs)}
+
+
+def install(app: FastAPI, *, rate_limiter: RateLimiter | None = None) -> None:
+    app.state.ngo_rate_limiter = rate_limiter or RateLimiter()
     app.include_router(router)
+    ngo_docs.install(app)

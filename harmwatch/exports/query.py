@@ -1,0 +1,104 @@
+"""Which incidents NGOs see and in what order: published only, the filters, pages in
+(updated_at, id) order after a position, and the whole set streamed from a server-side cursor."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import anyio
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from harmwatch.database import Database, utcnow
+from harmwatch.exports.cursor import Position
+from harmwatch.exports.records import SELECTED_COLUMNS
+from harmwatch.incidents.models import Incident
+
+# A change becomes visible to paging and to updated_since this long after its timestamp. Its
+# transaction may commit a little after the timestamp was taken (or on a worker whose clock is
+# a little behind): without this margin a reader could page past it before it is committed,
+# and skip it for good.
+SETTLE = timedelta(seconds=2)
+STREAM_BATCH = 2000
+
+_T = Incident.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFilter:
+    """What an NGO asked for; None is "any"."""
+
+    report_type: str | None = None
+    event_type: str | None = None
+    access_constraint: str | None = None
+    adm1: str | None = None
+    adm2: str | None = None
+    occurred_from: date | None = None
+    occurred_to: date | None = None
+    grade: str | None = None
+    updated_since: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The filters that are set, for a cursor's fingerprint."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        c = _T.c
+        where: list[sa.ColumnElement[bool]] = [c.published.is_(True)]
+        for column, value in ((c.report_type, self.report_type), (c.event_type, self.event_type),
+                              (c.access_constraint, self.access_constraint), (c.adm1_pcode, self.adm1),
+                              (c.adm2_pcode, self.adm2), (c.grade, self.grade)):
+            if value is not None:
+                where.append(column == value)
+        if self.occurred_from is not None:
+            where.append(c.occurred_on >= self.occurred_from)
+        if self.occurred_to is not None:
+            where.append(c.occurred_on <= self.occurred_to)
+        if self.updated_since is not None:
+            where.append(c.updated_at >= self.updated_since)
+            where.append(c.updated_at <= settled())
+        return where
+
+
+def settled() -> datetime:
+    """The newest updated_at a reader may see now (see SETTLE)."""
+    return utcnow() - SETTLE
+
+
+async def page(session: AsyncSession, filters: IncidentFilter, *, after: Position | None,
+               limit: int) -> tuple[Sequence[sa.Row], bool]:
+    """Up to `limit` rows after `after` in (updated_at, id) order, and whether more follow.
+    An incident edited after it was served moves to the end and is served again, changed."""
+    c = _T.c
+    stmt = sa.select(*SELECTED_COLUMNS).where(*filters.conditions(), c.updated_at <= settled())
+    if after is not None:
+        stmt = stmt.where(sa.tuple_(c.updated_at, c.id) > sa.tuple_(
+            sa.literal(after.updated_at, c.updated_at.type), sa.literal(after.id, c.id.type)))
+    stmt = stmt.order_by(c.updated_at, c.id).limit(limit + 1)
+    rows = (await session.execute(stmt)).all()
+    return rows[:limit], len(rows) > limit
+
+
+async def one(session: AsyncSession, incident_id: int) -> sa.Row | None:
+    """One published incident's row, or None (unpublished and missing look the same)."""
+    stmt = sa.select(*SELECTED_COLUMNS).where(_T.c.id == incident_id, _T.c.published.is_(True))
+    return (await session.execute(stmt)).first()
+
+
+async def stream(db: Database, filters: IncidentFilter, *,
+                 batch: int = STREAM_BATCH) -> AsyncIterator[Sequence[sa.Row]]:
+    """Every matching row in id order, a batch at a time, from a server-side cursor: memory
+    stays constant whatever the size. Closing the generator (a client gone) releases the
+    connection at once, even while the task is being cancelled."""
+    stmt = sa.select(*SELECTED_COLUMNS).where(*filters.conditions()).order_by(_T.c.id)
+    connection = await db.engine.connect()
+    try:
+        result = await connection.stream(stmt.execution_options(yield_per=batch))
+        async for rows in result.partitions(batch):
+            yield rows
+    finally:
+        with anyio.CancelScope(shield=True):
+            await connection.close()

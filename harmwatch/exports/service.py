@@ -1,0 +1,101 @@
+"""What the NGO API and `harmwatch export` call: a page of incidents with its cursor, one
+incident, and a whole export streamed as bytes in one of the formats (the same bytes for both)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from harmwatch.audit.service import record
+from harmwatch.database import Database
+from harmwatch.exports import query
+from harmwatch.exports.cursor import CursorError, CursorSigner, Position
+from harmwatch.exports.datapackage import datapackage_chunks
+from harmwatch.exports.formats import csv_chunks, geojson_chunks
+from harmwatch.exports.query import IncidentFilter
+from harmwatch.exports.records import RecordBuilder
+from harmwatch.places.service import gazetteer
+
+__all__ = ["CursorError", "ExportFormat", "IncidentFilter", "Page", "export", "incident", "page"]
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    HXL = "hxl"
+    GEOJSON = "geojson"
+    DATAPACKAGE = "datapackage"
+
+
+MEDIA_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.HXL: "text/csv; charset=utf-8",
+    ExportFormat.GEOJSON: "application/geo+json",
+    ExportFormat.DATAPACKAGE: "application/zip",
+}
+FILE_NAMES = {
+    ExportFormat.CSV: "harmwatch-incidents.csv",
+    ExportFormat.HXL: "harmwatch-incidents-hxl.csv",
+    ExportFormat.GEOJSON: "harmwatch-incidents.geojson",
+    ExportFormat.DATAPACKAGE: "harmwatch-incidents-datapackage.zip",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    records: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+async def builder(session: AsyncSession, lang: str) -> RecordBuilder:
+    return RecordBuilder(lang, await gazetteer(session))
+
+
+async def page(session: AsyncSession, signer: CursorSigner, filters: IncidentFilter, *, cursor: str | None,
+               limit: int, lang: str) -> Page:
+    """One page of the feed; `next_cursor` is None once nothing more is there now.
+    Raises CursorError for a cursor that is forged, edited, expired or made for other filters."""
+    after = signer.load(cursor, filters.as_dict()) if cursor else None
+    rows, more = await query.page(session, filters, after=after, limit=limit)
+    make = await builder(session, lang)
+    records = [make.record(row) for row in rows]
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        next_cursor = signer.dump(Position(last.updated_at, last.id), filters.as_dict())
+    return Page(records, next_cursor)
+
+
+async def incident(session: AsyncSession, incident_id: int, *, lang: str) -> dict[str, Any] | None:
+    """One published incident's public record, or None."""
+    row = await query.one(session, incident_id)
+    if row is None:
+        return None
+    return (await builder(session, lang)).record(row)
+
+
+async def export(db: Database, format: ExportFormat, *, filters: IncidentFilter | None = None, lang: str = "en",
+                 actor: str) -> AsyncIterator[bytes]:
+    """Every matching published incident in `format`, as chunks of bytes, in constant memory.
+    The export is written to the audit log before the first byte."""
+    filters = filters or IncidentFilter()
+    async with db.transaction() as session:
+        await record(session, actor=actor, action="incidents.exported", object_type="incidents",
+                     after={"format": format.value, "lang": lang, "filters": filters.as_dict()})
+        places = await gazetteer(session)
+    make = RecordBuilder(lang, places)
+    batches = query.stream(db, filters)
+    try:
+        if format is ExportFormat.GEOJSON:
+            chunks = geojson_chunks(batches, make)
+        elif format is ExportFormat.DATAPACKAGE:
+            chunks = datapackage_chunks(batches, make, places)
+        else:
+            chunks = csv_chunks(batches, make, hxl=format is ExportFormat.HXL)
+        async for chunk in chunks:
+            yield chunk
+    finally:
+        await batches.aclose()

@@ -1,0 +1,1 @@
+"""Tests of the exports: records, cursors, formats and the CLI."""

@@ -1,0 +1,3 @@
+"""The NGO API's fixtures (a token, the known incidents) serve the export tests too."""
+
+from tests.api.ngo.conftest import app, client, known, token  # noqa: F401

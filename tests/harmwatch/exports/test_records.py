@@ -1,0 +1,74 @@
+"""The public record: known codes only, unknown counts empty, coordinates rounded and bounded."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from harmwatch.exports.columns import COLUMN_NAMES, COLUMNS
+from harmwatch.exports.datapackage import descriptor
+from harmwatch.exports.records import SELECTED_COLUMNS, RecordBuilder
+from harmwatch.places.gazetteer import builtin_gazetteer
+
+UPDATED = datetime(2026, 11, 21, 9, 30, 15, 123456, tzinfo=UTC)
+
+
+def row(**values):
+    base = {c.name: None for c in SELECTED_COLUMNS}
+    base.update(id=7, report_type="harm", time_precision=1, export_decimals=2, codes={}, summary_public="",
+                updated_at=UPDATED, created_at=UPDATED, occurred_on=date(2026, 11, 20))
+    base.update(values)
+    return tuple(base[c.name] for c in SELECTED_COLUMNS)
+
+
+def record(lang="en", **values):
+    return RecordBuilder(lang, builtin_gazetteer()).record(row(**values))
+
+
+def test_codes_that_are_not_in_the_taxonomy_are_dropped():
+    out = record(event_type="a reporter's own words", grade="excellent", geo_precision="here",
+                 codes={"objects_hit": ["market", "my neighbour's house", 5, "market"], "weapon": "rocket",
+                        "duration": ["days"], "resolved": "maybe", "comment": "free text"})
+    assert out["event_type"] is None and out["event_type_label"] is None and out["grade"] is None
+    assert out["geo_precision"] is None
+    assert out["objects_hit"] == ["market"] and out["weapon"] == ["rocket"]
+    assert out["duration"] == "days" and out["resolved"] is None
+    assert "free text" not in repr(out)
+
+
+def test_unknown_counts_stay_empty_and_zero_stays_zero():
+    out = record(killed_min=0, killed_max=3, injured_min=None)
+    assert (out["killed_min"], out["killed_max"]) == (0, 3)
+    assert out["injured_min"] is None
+    cells = RecordBuilder("en", builtin_gazetteer()).csv_values(row(killed_min=0))
+    assert cells[COLUMN_NAMES.index("killed_min")] == 0 and cells[COLUMN_NAMES.index("injured_max")] is None
+
+
+@pytest.mark.parametrize("decimals, expected", [(2, (36.12, 37.65)), (0, (36.0, 38.0)), (-3, (36.0, 38.0)),
+                                                (3, (36.123, 37.654)), (12, (36.12346, 37.65432))])
+def test_coordinates_are_rounded_to_the_export_precision(decimals, expected):
+    out = record(lat=36.123456, lon=37.654321, export_decimals=decimals)
+    assert (out["lat"], out["lon"]) == expected
+
+
+@pytest.mark.parametrize("lat, lon", [(36.1, None), (float("nan"), 37.0), (95.0, 37.0), (36.0, float("inf"))])
+def test_a_partial_or_impossible_point_is_no_point(lat, lon):
+    out = record(lat=lat, lon=lon)
+    assert out["lat"] is None and out["lon"] is None
+
+
+def test_places_are_named_in_the_reader_s_language_and_timestamps_are_utc():
+    out = record("fr", adm1_pcode="SY02", adm2_pcode="SY0200")
+    assert (out["adm1_name"], out["adm2_name"]) == ("Alep", "Mont Siméon")
+    assert out["updated_at"] == "2026-11-21T09:30:15Z" and out["recorded_on"] == "2026-11-21"
+    assert record(adm1_pcode="XX99", adm2_pcode="not a p-code!")["adm1_name"] is None
+    assert record(adm2_pcode="not a p-code!")["adm2_pcode"] is None
+
+
+def test_every_column_is_described_with_an_example_and_in_the_table_schema():
+    assert len(set(COLUMN_NAMES)) == len(COLUMNS)
+    assert all(c.description and c.hxl.startswith("#") for c in COLUMNS)
+    fields = descriptor()["resources"][0]["schema"]["fields"]
+    assert [f["name"] for f in fields] == list(COLUMN_NAMES)
+    assert "notes_private" not in COLUMN_NAMES and "notes_private" not in {c.name for c in SELECTED_COLUMNS}
