@@ -65,7 +65,8 @@ async def reporter(client: SandboxClient, script: list[tuple[str, str]]) -> int:
 
 
 async def drive(sandbox_url: str, reporters: int, script) -> tuple[int, float]:
-    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
+    # Idle connections are dropped before the server (5 s keep-alive) could close them under us.
+    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400, keepalive_expiry=2)
     async with SandboxClient(sandbox_url, client=httpx.AsyncClient(base_url=f"{sandbox_url}/control",
                                                                    timeout=90, limits=limits)) as client:
         started = time.perf_counter()
