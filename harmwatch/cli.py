@@ -58,6 +58,13 @@ def db_upgrade() -> None:
     typer.echo("Database is up to date.")
 
 
+class _QuietSandbox(logging.Filter):
+    """The sandbox's long polls would fill the access log every few seconds."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "/sandbox/" not in record.getMessage()
+
+
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Run the web app (desk, API, webhook) and the bot in one process."""
@@ -68,6 +75,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     settings = get_settings()
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
+    logging.getLogger("uvicorn.access").addFilter(_QuietSandbox())
     # The web chat holds long polls open: do not wait for them on shutdown.
     uvicorn.run(create_app(settings, port=port, with_bot=True), host=host, port=port, proxy_headers=True,
                 log_level="info", timeout_graceful_shutdown=3)

@@ -14,7 +14,11 @@ from harmwatch.reports.models import CountRanges, json_field
 
 class Incident(CountRanges, table=True):
     __tablename__ = "incidents"
-    __table_args__ = (sa.Index("ix_incidents_published_updated", "published", "updated_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_incidents_published_updated", "published", "updated_at", "id"),
+        # "Verify into an existing incident" lists the same type in the same governorate by date.
+        sa.Index("ix_incidents_type_adm1_occurred", "report_type", "adm1_pcode", "occurred_on"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     report_type: str = Field(sa_type=sa.String(16), index=True)

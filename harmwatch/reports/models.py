@@ -79,7 +79,9 @@ class Report(CountRanges, table=True):
     __tablename__ = "reports"
     __table_args__ = (
         sa.Index("ix_reports_status_submitted", "status", "submitted_at", "id"),
-        sa.Index("ix_reports_type_occurred", "report_type", "occurred_on"),
+        # Duplicate candidates: same type near in time, then in the same district or near a point.
+        sa.Index("ix_reports_type_adm2_occurred", "report_type", "adm2_pcode", "occurred_on"),
+        sa.Index("ix_reports_type_occurred_point", "report_type", "occurred_on", "lat", "lon"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
