@@ -1,9 +1,60 @@
-"""The review desk (server-rendered HTML)."""
+"""The review desk (server-rendered HTML): installs its session middleware, static files,
+error pages and the routers of each area (auth, queue, report page, decisions, incidents,
+admin, audit, dashboard)."""
 
-from fastapi import APIRouter, FastAPI
+from __future__ import annotations
 
-router = APIRouter(include_in_schema=False)
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+
+from api.desk.deps import DeskHTTPError, LoginRequired, TwoFactorRequired
+from api.desk.messages import ERRORS
+from api.desk.sessions import DeskSessionMiddleware
+from api.desk.templating import notice, render, see_other
+from api.routes import (
+    desk_admin,
+    desk_audit,
+    desk_auth,
+    desk_dashboard,
+    desk_decisions,
+    desk_incidents,
+    desk_queue,
+    desk_report,
+)
+
+STATIC = Path(__file__).resolve().parent.parent / "static" / "desk"
+ROUTERS = (desk_auth, desk_queue, desk_report, desk_decisions, desk_incidents, desk_admin, desk_audit,
+           desk_dashboard)
+
+
+async def _login_required(request: Request, exc: LoginRequired):
+    if exc.expired and "session" in request.scope:
+        request.session["flash"] = [["error", ERRORS["session_expired"], {}, None]]
+    if request.method == "GET":
+        from urllib.parse import quote
+
+        return see_other(f"/login?next={quote(exc.next_url, safe='/')}")
+    return see_other("/login")
+
+
+async def _two_factor_required(request: Request, exc: TwoFactorRequired):
+    notice(request, "totp_required")
+    return see_other("/account/two-factor")
+
+
+async def _desk_error(request: Request, exc: DeskHTTPError):
+    return render(request, "desk/error.html", {"status": exc.status_code,
+                                               "message": ERRORS.get(exc.code) if exc.code else None},
+                  status_code=exc.status_code)
 
 
 def install(app: FastAPI) -> None:
-    app.include_router(router)
+    app.add_middleware(DeskSessionMiddleware, secret=lambda: app.state.settings.derived_key("desk-session"))
+    app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk_static")
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(TwoFactorRequired, _two_factor_required)
+    app.add_exception_handler(DeskHTTPError, _desk_error)
+    for module in ROUTERS:
+        app.include_router(module.router)

@@ -1,0 +1,141 @@
+"""Jinja2 for the desk: one environment per language with gettext installed (jinja2.ext.i18n),
+flash messages kept in the session, and `render` that every desk route ends with."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api.desk.messages import CHAIN_REASONS, ERRORS, FIELD_LABELS, FIELDS, NOTICES
+from harmwatch import taxonomy
+from harmwatch.i18n import LANGUAGES, is_rtl, normalise_language, translator
+from harmwatch.places.gazetteer import builtin_gazetteer
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _label(lang: str):
+    def label(kind: str, code: Any) -> str:
+        if code is None or code == "":
+            return ""
+        try:
+            return translator(lang).gettext(taxonomy.label(kind, code))
+        except KeyError:
+            return str(code)
+    return label
+
+
+def _place(lang: str):
+    def place(pcode: str | None) -> str:
+        return builtin_gazetteer().name(pcode, lang) if pcode else ""
+    return place
+
+
+def _when(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M") + " UTC"
+    return value.isoformat()
+
+
+@cache
+def environment(lang: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translator(lang), newstyle=True)
+    env.globals.update(label=_label(lang), place=_place(lang), LANGUAGES=LANGUAGES, taxonomy=taxonomy,
+                       gazetteer=builtin_gazetteer)
+    env.globals["field_label"] = lambda name: translator(lang).gettext(FIELD_LABELS.get(name, name))
+    env.filters["when"] = _when
+    return env
+
+
+def request_language(request: Request) -> str:
+    user = getattr(request.state, "user", None)
+    if user is not None:
+        return normalise_language(user.lang)
+    chosen = request.session.get("lang") if "session" in request.scope else None
+    if chosen in LANGUAGES:
+        return chosen
+    header = request.headers.get("accept-language", "")
+    return normalise_language(header.split(",")[0].split(";")[0].strip() or None)
+
+
+def flash(request: Request, category: str, msgid: str, *, field: str | None = None, **params: Any) -> None:
+    """A message for the next page this browser sees (category "notice" or "error")."""
+    flashes = list(request.session.get("flash", []))
+    flashes.append([category, msgid, {k: str(v) for k, v in params.items()}, field])
+    request.session["flash"] = flashes[-5:]
+
+
+def error(request: Request, code: str, **params: Any) -> None:
+    flash(request, "error", ERRORS.get(code, ERRORS["illegal_transition"]), **params)
+
+
+def notice(request: Request, key: str, **params: Any) -> None:
+    flash(request, "notice", NOTICES[key], **params)
+
+
+def invalid(request: Request, problem: Any) -> None:
+    flash(request, "error", FIELDS[problem.key], field=problem.field, **problem.params)
+
+
+def _pop_flashes(request: Request, lang: str) -> list[tuple[str, str]]:
+    if "session" not in request.scope or "flash" not in request.session:
+        return []
+    gettext = translator(lang).gettext
+    out = []
+    for category, msgid, params, field in request.session.pop("flash"):
+        params = dict(params)
+        if field:
+            params["field"] = gettext(field)
+        if "reason" in params and params["reason"] in CHAIN_REASONS:
+            params["reason"] = gettext(CHAIN_REASONS[params["reason"]])
+        text = gettext(msgid)
+        try:
+            text = text % params if params else text
+        except (KeyError, ValueError, TypeError):
+            pass  # a translation with broken placeholders still says something
+        out.append((category, text))
+    return out
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200) -> HTMLResponse:
+    lang = request_language(request)
+    env = environment(lang)
+    session = request.session if "session" in request.scope else None
+    page = env.get_template(template).render(
+        request=request,
+        user=getattr(request.state, "user", None),
+        lang=lang,
+        rtl=is_rtl(lang),
+        dir="rtl" if is_rtl(lang) else "ltr",
+        csrf_token=session.csrf_token() if session is not None else "",
+        flashes=_pop_flashes(request, lang),
+        **(context or {}),
+    )
+    return HTMLResponse(page, status_code=status_code)
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """Only a path on this site: never another host (open redirects)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default

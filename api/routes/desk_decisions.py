@@ -1,0 +1,164 @@
+"""Decisions on a report: verify (with a grade and per-source corroboration, into a new or an
+existing incident; proposed and confirmed by two monitors when the setting asks), reject,
+mark as a duplicate, ask the reporter a question."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlmodel import select
+
+from api.deps import SessionDep, SettingsDep
+from api.desk import validation as check
+from api.desk.messages import FIELD_LABELS
+from api.desk.deps import CsrfChecked, CurrentUser, get_or_404
+from api.desk.templating import error, invalid, notice, see_other
+from harmwatch import taxonomy
+from harmwatch.i18n import N_
+from harmwatch.incidents.models import Incident
+from harmwatch.messaging.service import ReporterUnreachable
+from harmwatch.reports.models import Report
+from harmwatch.review import confirmation
+from harmwatch.review import service as review
+from harmwatch.review.service import ReviewError
+
+router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
+NORMALISED_COUNTS = ("killed", "injured", "missing")
+
+
+async def _verify_fields(session, report: Report, form) -> dict:
+    """The verify form, checked: grade, incident, corroboration by source, normalised values."""
+    grade = check.code(form.get("grade"), N_("Grade"), "grade")
+    target = (form.get("incident") or "new").strip()
+    incident = None
+    if target != "new":
+        number = check.integer(target, N_("Incident"), low=1, high=10**12, required=True)
+        incident = await session.get(Incident, number)
+        if incident is None:
+            raise check.Invalid("choice", N_("Incident"))
+    corroboration = {}
+    for source in report.answers.get("sources") or []:
+        value = check.code(form.get(f"corroboration_{source}"), N_("Corroboration"), "corroboration",
+                           required=False)
+        if value:
+            corroboration[str(source)] = value
+    normalised: dict = {}
+    category_kind = "event_type" if report.report_type == "harm" else "access_constraint"
+    category = check.code(form.get("normalised_category"), N_("Event or constraint"), category_kind,
+                          required=False)
+    if category:
+        normalised[category_kind] = category
+    for name in NORMALISED_COUNTS:
+        low = check.integer(form.get(f"{name}_min"), FIELD_LABELS[f"{name}_min"], high=100_000)
+        high = check.integer(form.get(f"{name}_max"), FIELD_LABELS[f"{name}_max"], high=100_000)
+        if low is not None and high is not None and low > high:
+            raise check.Invalid("integer", FIELD_LABELS[f"{name}_min"], min=0, max=high)
+        if low is not None or high is not None:
+            normalised[name] = {"min": low, "max": high}
+    note = check.text(form.get("note"), N_("Note"), max_length=2000)
+    assessment = {"normalised": normalised, **({"note": note} if note else {})}
+    return {"grade": grade, "incident": incident, "corroboration": corroboration, "assessment": assessment}
+
+
+@router.post("/reports/{report_id}/verify")
+async def verify(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
+                 report_id: str):
+    """Verify the report (or propose it for a second monitor's confirmation)."""
+    report = await get_or_404(session, Report, report_id)
+    try:
+        fields = await _verify_fields(session, report, await request.form())
+        if settings.require_second_verification:
+            await confirmation.propose(session, report, user=user, **fields)
+            notice(request, "proposed")
+        else:
+            incident = await review.verify(session, report, user=user, **fields)
+            notice(request, "verified")
+            return see_other(f"/incidents/{incident.id}")
+    except check.Invalid as problem:
+        invalid(request, problem)
+    except ReviewError as problem:
+        error(request, problem.code)
+    return see_other(f"/reports/{report.id}")
+
+
+@router.post("/reports/{report_id}/confirm")
+async def confirm(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+    """A second monitor confirms a proposed verification."""
+    report = await get_or_404(session, Report, report_id)
+    try:
+        incident = await confirmation.confirm(session, report, user=user)
+    except ReviewError as problem:
+        error(request, problem.code)
+        return see_other(f"/reports/{report.id}")
+    notice(request, "confirmed")
+    return see_other(f"/incidents/{incident.id}")
+
+
+@router.post("/reports/{report_id}/send-back")
+async def send_back(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+    """A second monitor does not confirm; the report is open for review again."""
+    report = await get_or_404(session, Report, report_id)
+    try:
+        await confirmation.send_back(session, report, user=user)
+        notice(request, "sent_back")
+    except ReviewError as problem:
+        error(request, problem.code)
+    return see_other(f"/reports/{report.id}")
+
+
+@router.post("/reports/{report_id}/reject")
+async def reject(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+    """Reject with a reason (the reporter hears the outcome, never the reason)."""
+    report = await get_or_404(session, Report, report_id)
+    form = await request.form()
+    reasons = [c for c in taxonomy.codes("reject_reason") if c != "duplicate"]
+    try:
+        reason = check.choice(form.get("reason"), N_("Reason"), reasons)
+        await review.reject(session, report, user=user, reason=reason)
+        notice(request, "rejected")
+    except check.Invalid as problem:
+        invalid(request, problem)
+    except ReviewError as problem:
+        error(request, problem.code)
+    return see_other(f"/reports/{report.id}")
+
+
+@router.post("/reports/{report_id}/duplicate")
+async def mark_duplicate(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+    """Reject as a duplicate of another report (by number or reference code)."""
+    report = await get_or_404(session, Report, report_id)
+    form = await request.form()
+    try:
+        raw = check.text(form.get("duplicate_of"), N_("Duplicate of"), required=True, max_length=32)
+        if raw.upper().startswith("HW-"):
+            original = await session.scalar(select(Report).where(Report.ref_code == raw.upper()))
+        else:
+            original = await session.get(Report, check.integer(raw.lstrip("#"), N_("Duplicate of"), low=1,
+                                                               high=10**12, required=True))
+        if original is None:
+            raise check.Invalid("choice", N_("Duplicate of"))
+        await review.reject(session, report, user=user, reason="duplicate", duplicate_of=original)
+        notice(request, "duplicate")
+    except check.Invalid as problem:
+        invalid(request, problem)
+    except ReviewError as problem:
+        error(request, problem.code)
+    return see_other(f"/reports/{report.id}")
+
+
+@router.post("/reports/{report_id}/ask")
+async def ask(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+    """Send the reporter a question through the bot; the report waits for the answer."""
+    report = await get_or_404(session, Report, report_id)
+    form = await request.form()
+    try:
+        question = check.text(form.get("question"), N_("Question"), required=True,
+                              max_length=review.MAX_QUESTION_LENGTH)
+        await review.ask_reporter(session, report, user=user, question=question)
+        notice(request, "asked")
+    except check.Invalid as problem:
+        invalid(request, problem)
+    except ReviewError as problem:
+        error(request, problem.code)
+    except ReporterUnreachable:
+        error(request, "reporter_unreachable")
+    return see_other(f"/reports/{report.id}")

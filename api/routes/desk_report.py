@@ -1,0 +1,127 @@
+"""The report page: every answer labelled, the reporter's own words, media (stripped copies,
+SHA-256), place and map link, pseudonym and track record, duplicates side by side, the thread."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
+from sqlmodel import select
+
+from api.deps import SessionDep, SettingsDep
+from api.desk import answers
+from api.desk.deps import AdminUser, CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
+from api.desk.templating import render
+from api.desk.queue_filters import parse_filter
+from harmwatch.accounts.models import User
+from harmwatch.audit.service import record
+from harmwatch.incidents.models import Incident
+from harmwatch.places.gazetteer import builtin_gazetteer
+from harmwatch.reporters.models import Reporter
+from harmwatch.reporters.service import track_record
+from harmwatch.reports.models import COUNT_NAMES, Media, Report, ReportMessage
+from harmwatch.review import confirmation, duplicates, queue
+from harmwatch.review import media as review_media
+from harmwatch.review import service as review
+from harmwatch.review.service import actor_of
+
+router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
+INCIDENT_WINDOW = timedelta(days=7)
+# Side by side: the frame fields compared between a report and a possible duplicate.
+COMPARED = ("report_type", "event_type", "access_constraint", "occurred_on", "adm1_pcode", "adm2_pcode",
+            "lat", "lon", *(f"{n}_{e}" for n in ("killed", "injured", "missing") for e in ("min", "max")))
+
+
+async def incident_choices(session, report: Report) -> list[Incident]:
+    """Incidents a report may join: same type, close in time, same governorate (or any place)."""
+    query = select(Incident).where(Incident.report_type == report.report_type)
+    if report.occurred_on:
+        query = query.where(Incident.occurred_on.between(report.occurred_on - INCIDENT_WINDOW,
+                                                         report.occurred_on + INCIDENT_WINDOW))
+    if report.adm1_pcode:
+        query = query.where(Incident.adm1_pcode == report.adm1_pcode)
+    query = query.order_by(Incident.occurred_on.desc(), Incident.id.desc()).limit(20)
+    return list((await session.scalars(query)).all())
+
+
+def map_link(lat: float | None, lon: float | None) -> str | None:
+    if lat is None or lon is None:
+        return None
+    return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=15/{lat:.5f}/{lon:.5f}"
+
+
+@router.get("/reports/{report_id}")
+async def report_page(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
+                      report_id: str, queue_qs: str | None = None):
+    """One report, with everything a monitor needs to decide."""
+    report = await get_or_404(session, Report, report_id)
+    lang = user.lang
+    gazetteer = builtin_gazetteer()
+    reporter = await session.get(Reporter, report.reporter_id) if report.reporter_id else None
+    media = list((await session.scalars(select(Media).where(Media.report_id == report.id).order_by(Media.id))).all())
+    thread = list((await session.scalars(
+        select(ReportMessage).where(ReportMessage.report_id == report.id).order_by(ReportMessage.id))).all())
+    candidates = await duplicates.candidates(session, report)
+    previous = following = None
+    if queue_qs is not None:
+        params = {k: v[0] for k, v in parse_qs(queue_qs).items()}
+        previous, following = await queue.neighbours(session, parse_filter(request, params), report)
+    mine = report.claimed_by_id == user.id and review.claim_is_live(report, review.utcnow())
+    authors = await queue.reviewer_names(session, [report])
+    message_authors = {m.user_id for m in thread if m.user_id}
+    if message_authors:
+        rows = await session.execute(select(User.id, User.name).where(User.id.in_(message_authors)))
+        authors.update(dict(rows.all()))
+    return render(request, "desk/report.html", {
+        "report": report,
+        "answers": answers.rows(report.form_id, report.answers, lang, lambda p: gazetteer.name(p, lang)),
+        "reporter": reporter,
+        "record": await track_record(session, reporter.id) if reporter else None,
+        "media": media,
+        "viewable": review_media.is_viewable,
+        "thread": thread,
+        "candidates": candidates,
+        "compared": COMPARED,
+        "incident": await session.get(Incident, report.incident_id) if report.incident_id else None,
+        "incident_choices": await incident_choices(session, report) if mine else [],
+        "names": authors,
+        "claim_live": review.claim_is_live(report, review.utcnow()),
+        "mine": mine,
+        "proposal": confirmation.proposal_of(report),
+        "second_verification": settings.require_second_verification,
+        "map_link": map_link(report.lat, report.lon),
+        "count_names": COUNT_NAMES,
+        "previous": previous,
+        "following": following,
+        "queue_qs": queue_qs,
+    })
+
+
+@router.get("/media/{media_id}")
+async def media_view(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
+                     media_id: str):
+    """A photo, from a copy without its location metadata; each view is an audit event."""
+    media = await get_or_404(session, Media, media_id)
+    try:
+        copy = review_media.view_copy(settings.media_dir, media)
+    except review_media.MediaUnavailable:
+        raise DeskHTTPError(404, "media_unavailable") from None
+    await record(session, actor=actor_of(user), action="media.viewed", object_type="media", object_id=media.id,
+                 after={"report_id": media.report_id, "sha256": media.sha256, "copy": "exif_stripped"})
+    return FileResponse(copy.path, media_type=copy.mime_type, headers={"cache-control": "no-store"})
+
+
+@router.get("/media/{media_id}/original")
+async def media_original(request: Request, session: SessionDep, settings: SettingsDep, user: AdminUser,
+                         media_id: str):
+    """The untouched original (with any location metadata), for admins only, as a download."""
+    media = await get_or_404(session, Media, media_id)
+    path = review_media.original_path(settings.media_dir, media)
+    if not path.is_file():
+        raise DeskHTTPError(404, "media_unavailable")
+    await record(session, actor=actor_of(user), action="media.original_downloaded", object_type="media",
+                 object_id=media.id, after={"report_id": media.report_id, "sha256": media.sha256})
+    return FileResponse(path, media_type="application/octet-stream", filename=f"{media.sha256}",
+                        headers={"cache-control": "no-store"})

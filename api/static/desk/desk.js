@@ -1,0 +1,67 @@
+// Keyboard shortcuts for the queue and the report page. Plain script, no library.
+// Queue: j / k next / previous row, Enter or o open, c claim. Report: j / k next / previous
+// report, c claim, v verify, r reject, a ask, q back to the queue. ? shows the keys.
+(function () {
+  "use strict";
+  function typing(event) {
+    var t = event.target;
+    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  }
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("#queue-table tbody tr")); }
+  var selected = -1;
+  function select(index) {
+    var all = rows();
+    if (!all.length) return;
+    selected = Math.max(0, Math.min(all.length - 1, index));
+    all.forEach(function (row, i) { row.classList.toggle("selected", i === selected); });
+    var link = all[selected].querySelector("a");
+    if (link) link.focus({ preventScroll: false });
+  }
+  function focusForm(id) {
+    var form = document.getElementById(id);
+    if (!form) return false;
+    form.scrollIntoView({ block: "center" });
+    var field = form.querySelector("select, textarea, input:not([type=hidden])");
+    if (field) field.focus();
+    return true;
+  }
+  function go(id) { var link = document.getElementById(id); if (link) { window.location.href = link.href; } }
+  function help() {
+    var box = document.getElementById("shortcuts-help");
+    if (box) { box.remove(); return; }
+    box = document.createElement("div");
+    box.id = "shortcuts-help";
+    box.setAttribute("role", "dialog");
+    var hint = document.querySelector(".hint");
+    box.textContent = (document.body.dataset.shortcuts || (hint ? hint.textContent : "j k Enter c v r a q ?"));
+    document.body.appendChild(box);
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
+    var queue = document.getElementById("queue-table");
+    var key = event.key;
+    if (key === "?") { help(); event.preventDefault(); return; }
+    if (queue) {
+      if (key === "j") { select(selected + 1); event.preventDefault(); }
+      else if (key === "k") { select(selected - 1); event.preventDefault(); }
+      else if ((key === "Enter" || key === "o") && selected >= 0) { window.location.href = rows()[selected].dataset.href; event.preventDefault(); }
+      else if (key === "c" && selected >= 0) {
+        var form = rows()[selected].querySelector("form.claim");
+        if (form) { form.submit(); event.preventDefault(); }
+      }
+      return;
+    }
+    if (document.body.classList.contains("report")) {
+      if (key === "j") { go("next-report"); }
+      else if (key === "k") { go("previous-report"); }
+      else if (key === "c") { var claim = document.getElementById("claim-form"); if (claim) claim.submit(); }
+      else if (key === "v") { if (focusForm("verify-form")) event.preventDefault(); }
+      else if (key === "r") { if (focusForm("reject-form")) event.preventDefault(); }
+      else if (key === "a") { if (focusForm("ask-form")) event.preventDefault(); }
+      else if (key === "q") { window.location.href = "/"; }
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.getElementById("queue-table")) select(0);
+  });
+}());

@@ -1,0 +1,143 @@
+"""TOTP two-factor (RFC 6238, pyotp) with single-use recovery codes. The secret is stored
+encrypted, recovery codes as keyed hashes; a TOTP code is accepted once only."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+
+import pyotp
+from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from harmwatch.accounts import throttle
+from harmwatch.accounts.models import Role, User
+from harmwatch.accounts.service import AccountError
+from harmwatch.audit.service import record
+from harmwatch.privacy import crockford
+from harmwatch.settings import Settings
+
+ISSUER = "Harmwatch"
+RECOVERY_CODES = 10
+
+
+def required_for(user: User) -> bool:
+    """Admins must use two-factor; monitors may."""
+    return user.role == Role.ADMIN
+
+
+def is_enabled(user: User) -> bool:
+    return bool(user.totp_secret_enc)
+
+
+def _fernet(settings: Settings) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(settings.derived_key("totp-secret")))
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(secret: str, account: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=ISSUER)
+
+
+def _secret_of(settings: Settings, user: User) -> str | None:
+    if not user.totp_secret_enc:
+        return None
+    try:
+        return _fernet(settings).decrypt(user.totp_secret_enc.encode()).decode()
+    except InvalidToken:
+        return None
+
+
+def _normalise(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def _code_hash(settings: Settings, code: str) -> str:
+    return hmac.new(settings.derived_key("recovery-code"), _normalise(code).encode(), hashlib.sha256).hexdigest()
+
+
+def _new_recovery_codes() -> list[str]:
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        raw = crockford(secrets.token_bytes(7), 10)
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+    return codes
+
+
+def _matching_step(secret: str, code: str, at: float) -> int | None:
+    """The 30-second step a code belongs to (one step of clock drift either way), or None."""
+    totp = pyotp.TOTP(secret)
+    code = _normalise(code)
+    if not (len(code) == 6 and code.isdigit()):
+        return None
+    step = int(at // totp.interval)
+    for candidate in (step, step - 1, step + 1):
+        if hmac.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+async def enable(session: AsyncSession, settings: Settings, user: User, *, secret: str, code: str,
+                 actor: str) -> list[str]:
+    """Turn two-factor on once the user proved their app has the secret; returns the recovery
+    codes, in plain text this once."""
+    step = _matching_step(secret, code, time.time())
+    if step is None:
+        raise AccountError("bad_code")
+    await throttle.note(session, keys=(f"totp:{user.id}:{step}",), success=True)
+    codes = _new_recovery_codes()
+    user.totp_secret_enc = _fernet(settings).encrypt(secret.encode()).decode()
+    user.recovery_codes = [_code_hash(settings, c) for c in codes]
+    await session.flush()
+    await record(session, actor=actor, action="user.totp_enabled", object_type="user", object_id=user.id)
+    return codes
+
+
+async def new_recovery_codes(session: AsyncSession, settings: Settings, user: User, *, actor: str) -> list[str]:
+    if not is_enabled(user):
+        raise AccountError("totp_not_enabled")
+    codes = _new_recovery_codes()
+    user.recovery_codes = [_code_hash(settings, c) for c in codes]
+    await session.flush()
+    await record(session, actor=actor, action="user.recovery_codes_renewed", object_type="user", object_id=user.id)
+    return codes
+
+
+async def check(session: AsyncSession, settings: Settings, user: User, code: str, *,
+                at: float | None = None) -> str | None:
+    """Accept a current TOTP code (each once) or an unused recovery code (then spent).
+    Returns "totp" or "recovery_code", or None when the code is wrong."""
+    secret = _secret_of(settings, user)
+    if secret is None:
+        return None
+    step = _matching_step(secret, code, time.time() if at is None else at)
+    if step is not None:
+        key = f"totp:{user.id}:{step}"
+        if await throttle.seen(session, key):
+            return None  # replayed
+        await throttle.note(session, keys=(key,), success=True)
+        return "totp"
+    hashed = _code_hash(settings, code)
+    remaining = [h for h in user.recovery_codes if not hmac.compare_digest(h, hashed)]
+    if len(remaining) < len(user.recovery_codes):
+        user.recovery_codes = remaining
+        await session.flush()
+        await record(session, actor=f"user:{user.name}", action="user.recovery_code_used", object_type="user",
+                     object_id=user.id, after={"remaining": len(remaining)})
+        return "recovery_code"
+    return None
+
+
+async def reset(session: AsyncSession, user: User, *, actor: str) -> None:
+    """An admin turns a user's two-factor off (lost phone); the user must enrol again."""
+    user.totp_secret_enc = None
+    user.recovery_codes = []
+    user.session_epoch += 1
+    await session.flush()
+    await record(session, actor=actor, action="user.totp_reset", object_type="user", object_id=user.id)

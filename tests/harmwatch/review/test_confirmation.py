@@ -1,0 +1,55 @@
+"""Four eyes: a verification proposed by one monitor is confirmed by another."""
+
+import pytest
+import sqlalchemy as sa
+
+from harmwatch.audit.models import AuditEvent
+from harmwatch.incidents.models import Incident
+from harmwatch.review import confirmation
+from harmwatch.review import service as review
+from harmwatch.review.service import ReviewError
+from tests.factories import make_report, make_user
+
+
+async def test_proposal_then_confirmation_by_another_monitor(database):
+    async with database.transaction() as session:
+        ana, ben = await make_user(session), await make_user(session)
+        report = await make_report(session)
+        await review.claim(session, report, user=ana)
+        await confirmation.propose(session, report, user=ana, grade="confirmed",
+                                   corroboration={"witness": "confirms"})
+        assert report.status == "in_review" and report.claimed_by_id is None
+        with pytest.raises(ReviewError, match="same_monitor"):
+            await confirmation.confirm(session, report, user=ana)
+        incident = await confirmation.confirm(session, report, user=ben)
+        assert report.status == "verified" and report.grade == "confirmed" and report.incident_id == incident.id
+        assert report.assessment["corroboration"] == {"witness": "confirms"}
+        actions = (await session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id))).all()
+    assert "report.verification_proposed" in actions and actions[-1] == "report.verification_confirmed"
+
+
+async def test_sent_back_proposal_leaves_the_report_open(database):
+    async with database.transaction() as session:
+        ana, ben = await make_user(session), await make_user(session)
+        report = await make_report(session)
+        await review.claim(session, report, user=ana)
+        await confirmation.propose(session, report, user=ana, grade="weak")
+        await confirmation.send_back(session, report, user=ben)
+        assert confirmation.proposal_of(report) is None and report.status == "in_review"
+        with pytest.raises(ReviewError, match="no_proposal"):
+            await confirmation.confirm(session, report, user=ben)
+
+
+async def test_proposal_into_a_merged_away_incident_must_be_redone(database):
+    async with database.transaction() as session:
+        ana, ben = await make_user(session), await make_user(session)
+        first = await make_report(session)
+        await review.claim(session, first, user=ana)
+        incident = await review.verify(session, first, user=ana, grade="fair")
+        report = await make_report(session)
+        await review.claim(session, report, user=ana)
+        await confirmation.propose(session, report, user=ana, grade="fair", incident=incident)
+        await session.delete(await session.get(Incident, incident.id))
+        await session.flush()
+        with pytest.raises(ReviewError, match="incident_gone"):
+            await confirmation.confirm(session, report, user=ben)
