@@ -30,6 +30,7 @@ for sub, name in ((db_app, "db"), (users_app, "users"), (tokens_app, "tokens"), 
     app.add_typer(sub, name=name)
 
 DEMO_ADMIN = "admin"
+DEMO_MONITOR = "monitor"
 DEMO_PASSWORD = "harmwatch-demo"
 
 
@@ -257,14 +258,18 @@ def demo() -> None:
         async with db.transaction() as session:
             await load_builtin(session)
             empty = await session.scalar(select(Report.id).limit(1)) is None
-            if await session.scalar(select(User).where(User.name == DEMO_ADMIN)) is None:
-                await create_user(session, name=DEMO_ADMIN, role=Role.ADMIN, password=DEMO_PASSWORD, actor="demo")
+            for name, role in ((DEMO_ADMIN, Role.ADMIN), (DEMO_MONITOR, Role.MONITOR)):
+                if await session.scalar(select(User).where(User.name == name)) is None:
+                    await create_user(session, name=name, role=role, password=DEMO_PASSWORD, actor="demo")
         if empty:
             await seed(db, reports=500)
         return empty
 
     seeded = _run(_with_db(work))
-    typer.echo(("Seeded 500 demo reports. " if seeded else "") + f"Demo log-in: {DEMO_ADMIN} / {DEMO_PASSWORD}")
+    if seeded:
+        typer.echo("Seeded 500 demo reports.")
+    typer.echo(f"Demo log-ins: {DEMO_MONITOR} / {DEMO_PASSWORD} (monitor), "
+               f"{DEMO_ADMIN} / {DEMO_PASSWORD} (admin: sets up two-factor with an authenticator app on first log-in)")
 
 
 if __name__ == "__main__":

@@ -83,3 +83,14 @@ async def test_places_import_reports_the_bad_line_and_imports_nothing(database, 
 def test_bot_without_a_token_says_how_to_run_it(tmp_path):
     result = harmwatch(f"sqlite+aiosqlite:///{tmp_path}/x.db", tmp_path, "bot")
     assert result.returncode == 2 and "HARMWATCH_TELEGRAM_TOKEN" in result.stderr
+
+
+async def test_demo_prepares_once_and_prints_the_log_ins(database, database_url, tmp_path):
+    from harmwatch.accounts.models import User
+
+    first = harmwatch(database_url, tmp_path, "demo")
+    assert first.returncode == 0, first.stderr
+    assert "Seeded 500 demo reports" in first.stdout and "monitor / harmwatch-demo" in first.stdout
+    second = harmwatch(database_url, tmp_path, "demo")
+    assert second.returncode == 0 and "Seeded" not in second.stdout
+    assert await _count(database, Report) == 500 and await _count(database, User) == 2
