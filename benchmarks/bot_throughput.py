@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,14 +27,11 @@ from telegram import Update  # noqa: E402
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 
 from benchmarks._pg import scratch_database  # noqa: E402
-from bot.app import ReporterBot  # noqa: E402
 from bot.ordering import PerChatOrder  # noqa: E402
 from bot.sandbox import SandboxClient, SandboxState, create_sandbox_app  # noqa: E402
 from bot.sandbox.background import serve_in_thread  # noqa: E402
 from harmwatch.database import Database  # noqa: E402
-from harmwatch.places.gazetteer import builtin_gazetteer  # noqa: E402
 from harmwatch.reports.models import Report  # noqa: E402
-from harmwatch.settings import Settings  # noqa: E402
 
 TOKEN = "123456789:AAHbenchmark-token_0123456789abcdef"
 # (kind, what): "say" text, "tap" a button that brings one new message, "toggle" a button that
@@ -84,18 +82,40 @@ async def count_reports(url: str) -> int:
     return count
 
 
-async def polling_mode(url: str, reporters: int) -> tuple[int, float]:
-    with serve_in_thread(create_sandbox_app(SandboxState(token=TOKEN))) as sandbox:
-        settings = Settings(database_url=url, secret_key="benchmark-secret-key-0123", media_dir=Path(tempfile.mkdtemp()))
-        db = Database(url)
-        harmwatch_bot = ReporterBot(settings, db, builtin_gazetteer())
-        harmwatch_bot.build(token=TOKEN, api_url=sandbox, polling=True)
-        await harmwatch_bot.start(polling=True)
-        try:
+@contextmanager
+def process(*args: str, **env: str):
+    """A bot in its own process (as in production), so it does not share a core with the
+    sandbox and the simulated reporters."""
+    environment = {**os.environ, **env}
+    child = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=environment,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield child
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+
+
+async def wait_for_polling(sandbox: str) -> None:
+    async with SandboxClient(sandbox) as client:
+        for _ in range(600):
+            if any(c["method"].lower() == "getupdates" for c in await client.calls()):
+                return
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the bot never polled")
+
+
+def polling_mode(url: str, reporters: int) -> tuple[int, float]:
+    with serve_in_thread(create_sandbox_app(SandboxState(token=TOKEN))) as sandbox, \
+            process("-m", "harmwatch.cli", "bot", HARMWATCH_DATABASE_URL=url, HARMWATCH_TELEGRAM_TOKEN=TOKEN,
+                    HARMWATCH_TELEGRAM_API_URL=sandbox, HARMWATCH_SECRET_KEY="benchmark-secret-key-0123",
+                    HARMWATCH_MEDIA_DIR=tempfile.mkdtemp()):
+
+        async def run() -> tuple[int, float]:
+            await wait_for_polling(sandbox)
             return await drive(sandbox, reporters, SCRIPT)
-        finally:
-            await harmwatch_bot.stop()
-            await db.dispose()
+
+        return asyncio.run(run())
 
 
 def webhook_mode(url: str, reporters: int) -> tuple[int, float]:
@@ -121,33 +141,40 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.message.reply_text(update.message.text)
 
 
-async def echo_mode(reporters: int) -> tuple[int, float]:
-    """The baseline: the same number of messages, each answered by a bare PTB echo bot."""
-    with serve_in_thread(create_sandbox_app(SandboxState(token=TOKEN))) as sandbox:
-        application = (ApplicationBuilder().token(TOKEN).base_url(f"{sandbox}/bot")
-                       .base_file_url(f"{sandbox}/file/bot").concurrent_updates(PerChatOrder()).build())
-        application.add_handler(MessageHandler(filters.TEXT, echo))
-        await application.initialize()
-        await application.start()
-        await application.updater.start_polling(timeout=10)
-        try:
+def run_echo_bot(sandbox: str) -> None:
+    """The baseline bot: python-telegram-bot's echo example, long polling, nothing else."""
+    application = (ApplicationBuilder().token(TOKEN).base_url(f"{sandbox}/bot")
+                   .base_file_url(f"{sandbox}/file/bot").concurrent_updates(PerChatOrder()).build())
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    application.run_polling(timeout=10)
+
+
+def echo_mode(reporters: int) -> tuple[int, float]:
+    """The same number of updates, each answered by the echo bot in its own process."""
+    with serve_in_thread(create_sandbox_app(SandboxState(token=TOKEN))) as sandbox, \
+            process(__file__, "--echo-bot", sandbox):
+
+        async def run() -> tuple[int, float]:
+            await wait_for_polling(sandbox)
             return await drive(sandbox, reporters, [("say", f"message {n}") for n in range(len(SCRIPT))])
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.shutdown()
+
+        return asyncio.run(run())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reporters", type=int, default=200)
+    parser.add_argument("--echo-bot", metavar="SANDBOX_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.echo_bot:
+        run_echo_bot(args.echo_bot)
+        return
     with scratch_database("harmwatch_bench_bot") as url:
-        polled, polled_s = asyncio.run(polling_mode(url, args.reporters))
+        polled, polled_s = polling_mode(url, args.reporters)
         polled_reports = asyncio.run(count_reports(url))
         hooked, hooked_s = webhook_mode(url, args.reporters)
         hooked_reports = asyncio.run(count_reports(url))
-    echoed, echo_s = asyncio.run(echo_mode(args.reporters))
+    echoed, echo_s = echo_mode(args.reporters)
     rates = {"polling": polled / polled_s, "webhook": hooked / hooked_s, "echo": echoed / echo_s}
     print(f"reporters: {args.reporters}, updates per reporter: {len(SCRIPT)}")
     print(f"harmwatch, polling:  {polled} updates in {polled_s:6.1f} s = {rates['polling']:7.1f} updates/s, "
