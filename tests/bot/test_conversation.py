@@ -175,3 +175,22 @@ async def test_commands_are_set_in_every_language(reporter_bot, sandbox):
     calls = await sandbox.client.calls("setMyCommands")
     languages = {c["params"].get("language_code") for c in calls}
     assert {"ar", "fr", "es", "uk", "ru", "fa", "en"} <= languages
+
+
+async def test_no_telegram_identity_in_logs_or_rows(chatter, database, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO)
+    await chatter.say("/start")
+    await chatter.tap("Civilians harmed")
+    await chatter.tap("Armed clash")
+    await chatter.say("-5")
+    user = chatter.user
+    identity = {str(user["id"]), user["first_name"], *([user["username"]] if user.get("username") else [])}
+    assert not [piece for piece in identity if piece in caplog.text]
+    async with database.transaction() as session:
+        from harmwatch.reporters.models import Reporter
+
+        rows = [r.model_dump() for r in (await session.scalars(sa.select(Reporter))).all()]
+        drafts = [d.model_dump() for d in (await session.scalars(sa.select(Draft))).all()]
+    assert not [piece for piece in identity if piece in repr(rows) + repr(drafts)]
