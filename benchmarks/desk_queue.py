@@ -5,7 +5,7 @@ monitor, so routing, queries and templates all count. The database is made for t
 dropped at the end. Each page is timed in rounds; its p95 is the median of the rounds' p95,
 which keeps one burst of load from elsewhere on the machine out of the figure. The last line
 is `ratio: X.XX`, p95 at 1M ÷ p95 at 10k (the worst of the three pages); the goal is 2.00 or
-less. `--proposed-indexes` also measures 1M with the indexes suggested for the schema.
+less.
 
     .venv/bin/python benchmarks/desk_queue.py [--small 10000] [--large 1000000] [--runs 200]
 """
@@ -42,13 +42,6 @@ PASSWORD = "benchmark-password"
 DEEP_PAGE = 5
 ROUNDS = 5
 DEEP_FILTER = "status=submitted&type=harm&lang=ar&sort=newest"
-# Indexes this benchmark suggests for the schema (see the closing note of the desk issue);
-# measured at the large size after the plain schema, in this throwaway database only.
-PROPOSED_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS ix_reports_type_adm2_occurred ON reports (report_type, adm2_pcode, occurred_on)",
-    "CREATE INDEX IF NOT EXISTS ix_reports_type_occurred_point ON reports (report_type, occurred_on, lat, lon)",
-    "CREATE INDEX IF NOT EXISTS ix_incidents_type_adm1_occurred ON incidents (report_type, adm1_pcode, occurred_on)",
-)
 NEXT = re.compile(r'href="/\?([^"]*after=[^"]+)" rel="next"')
 
 
@@ -118,7 +111,7 @@ async def measure(db: Database, settings: Settings, runs: int) -> dict[str, tupl
     return results
 
 
-async def run(small: int, large: int, runs: int, indexes: bool) -> None:
+async def run(small: int, large: int, runs: int) -> None:
     name = f"harmwatch_bench_{uuid.uuid4().hex[:8]}"
     await _admin(f'CREATE DATABASE "{name}"')
     url = f"{PG_SERVER.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
@@ -139,16 +132,6 @@ async def run(small: int, large: int, runs: int, indexes: bool) -> None:
             figures[size] = await measure(db, settings, runs)
             for page, (p50, p95) in figures[size].items():
                 print(f"{size:>9,}  {page:<20} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms", flush=True)
-        if indexes:
-            async with db.engine.begin() as conn:
-                for statement in PROPOSED_INDEXES:
-                    await conn.execute(sa.text(statement))
-            figures["indexed"] = await measure(db, settings, runs)
-            for page, (p50, p95) in figures["indexed"].items():
-                print(f"{large:>9,}  {page:<20} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   (proposed indexes)",
-                      flush=True)
-            with_indexes = {page: figures["indexed"][page][1] / figures[small][page][1] for page in figures[small]}
-            print(f"ratio with the proposed indexes: {max(with_indexes.values()):.2f}")
         ratios = {page: figures[large][page][1] / figures[small][page][1] for page in figures[small]}
         for page, ratio in ratios.items():
             print(f"p95 ratio {page:<20} {ratio:.2f}")
@@ -164,10 +147,8 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--proposed-indexes", action="store_true",
-                        help="also measure the large size with the indexes proposed for the schema")
     args = parser.parse_args()
-    asyncio.run(run(args.small, args.large, args.runs, args.proposed_indexes))
+    asyncio.run(run(args.small, args.large, args.runs))
 
 
 if __name__ == "__main__":
