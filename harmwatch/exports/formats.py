@@ -30,9 +30,9 @@ def table_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: boo
     return buffer.getvalue().encode()
 
 
-async def csv_chunks(batches: Batches, builder: RecordBuilder, *, hxl: bool = False,
-                     bom: bool = True) -> AsyncIterator[bytes]:
-    """The incidents as CSV; with `hxl`, the HXL hashtag row follows the header row."""
+def csv_head(*, hxl: bool = False, bom: bool = True) -> str:
+    """What comes before the incidents: the BOM, the header row and, with `hxl`, the HXL
+    hashtag row (the COPY fast path writes the same before PostgreSQL's rows)."""
     buffer = io.StringIO()
     if bom:
         buffer.write(BOM)
@@ -40,6 +40,15 @@ async def csv_chunks(batches: Batches, builder: RecordBuilder, *, hxl: bool = Fa
     writer.writerow(COLUMN_NAMES)
     if hxl:
         writer.writerow([c.hxl for c in COLUMNS])
+    return buffer.getvalue()
+
+
+async def csv_chunks(batches: Batches, builder: RecordBuilder, *, hxl: bool = False,
+                     bom: bool = True) -> AsyncIterator[bytes]:
+    """The incidents as CSV; with `hxl`, the HXL hashtag row follows the header row."""
+    buffer = io.StringIO()
+    buffer.write(csv_head(hxl=hxl, bom=bom))
+    writer = csv.writer(buffer)
     cells = builder.csv_values
     async for rows in batches:
         writer.writerows(map(cells, rows))

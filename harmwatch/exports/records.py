@@ -20,9 +20,16 @@ from harmwatch.places.gazetteer import Gazetteer
 from harmwatch.reports.models import COUNT_NAMES
 
 MAX_DECIMALS = 5  # about 1 m: finer than any point a reporter can give
-_PCODE = re.compile(r"[A-Za-z0-9_.-]{1,16}")
+PCODE = re.compile(r"[A-Za-z0-9_.-]{1,16}")  # what a P-code may be; anything else is not exported
+TIME_PRECISIONS = (1, 2, 3)
+STATUS = "verified"  # only verified incidents are ever published
 _COUNT_FIELDS = tuple(f"{name}_{end}" for name in COUNT_NAMES for end in ("min", "max"))
 _CACHE_LIMIT = 50_000  # memoised segments per export; far more than real data has distinct values
+
+
+def counted(column: sa.ColumnElement) -> sa.ColumnElement:
+    """A count as exported: a negative count is no count."""
+    return sa.case((column >= 0, column))
 
 
 def _selected(name: str) -> sa.ColumnElement:
@@ -34,7 +41,7 @@ def _selected(name: str) -> sa.ColumnElement:
         # As text: it is the memo key, and parsed once per distinct value, not once per row.
         return sa.cast(column, sa.Text).label(name)
     if name in _COUNT_FIELDS:
-        return sa.case((column >= 0, column)).label(name)  # a negative count is no count
+        return counted(column).label(name)
     return column
 
 
@@ -90,30 +97,45 @@ class RecordBuilder:
                 *self._labelled("access_constraint", constraint))
 
     def _area(self, adm1: Any, adm2: Any) -> tuple:
-        adm1 = adm1 if isinstance(adm1, str) and _PCODE.fullmatch(adm1) else None
-        adm2 = adm2 if isinstance(adm2, str) and _PCODE.fullmatch(adm2) else None
+        adm1 = adm1 if isinstance(adm1, str) and PCODE.fullmatch(adm1) else None
+        adm2 = adm2 if isinstance(adm2, str) and PCODE.fullmatch(adm2) else None
         return adm1, self._places.get(adm1), adm2, self._places.get(adm2)
 
     def _grade(self, geo_precision: Any, grade: Any, time_precision: Any) -> tuple:
-        return (self._code("geo_precision", geo_precision), *self._labelled("grade", grade), "verified",
-                time_precision if time_precision in (1, 2, 3) else None)
+        return (self._code("geo_precision", geo_precision), *self._labelled("grade", grade), STATUS,
+                time_precision if time_precision in TIME_PRECISIONS else None)
+
+    def _listed(self, kind: str, value: Any) -> list[str]:
+        """Known codes of a list column, each once, in the order stored (a lone code counts too)."""
+        items = value if isinstance(value, list) else [value]
+        known = self._known[kind]
+        return [v for v in dict.fromkeys(i for i in items if isinstance(i, str)) if v in known]
+
+    def _single(self, kind: str, value: Any) -> str | None:
+        if isinstance(value, list):
+            value = value[0] if value else None
+        return value if isinstance(value, str) and value in self._known[kind] else None
 
     def _codes(self, text: str | None) -> tuple[tuple, tuple]:
         """The code columns as CSV cells (lists joined with ';') and as JSON values (lists)."""
         codes = _parse_codes(text)
-        lists = []
-        for key, kind in LIST_CODES.items():
-            value = codes.get(key)
-            items = value if isinstance(value, list) else [value]
-            known = self._known[kind]
-            lists.append([v for v in dict.fromkeys(i for i in items if isinstance(i, str)) if v in known])
-        singles = []
-        for key, kind in SINGLE_CODES.items():
-            value = codes.get(key)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            singles.append(value if isinstance(value, str) and value in self._known[kind] else None)
+        lists = [self._listed(kind, codes.get(key)) for key, kind in LIST_CODES.items()]
+        singles = [self._single(kind, codes.get(key)) for key, kind in SINGLE_CODES.items()]
         return (*(";".join(v) or None for v in lists), *singles), (*lists, *singles)
+
+    def code_cell(self, key: str, value: Any) -> str | None:
+        """The CSV cell of the code column `key` for `value`, what Incident.codes holds under it."""
+        if key in LIST_CODES:
+            return ";".join(self._listed(LIST_CODES[key], value)) or None
+        return self._single(SINGLE_CODES[key], value)
+
+    def labels(self, kind: str) -> dict[str, str]:
+        """Each known code of a kind and its label in this builder's language."""
+        return {str(code): label for code, label in self._labels[kind].items()}
+
+    def place_names(self) -> dict[str, str]:
+        """Each exportable P-code of the gazetteer and its name in this builder's language."""
+        return {pcode: name for pcode, name in self._places.items() if PCODE.fullmatch(pcode)}
 
     def _segment(self, make, *key: Any) -> tuple:
         memo_key = (make, *key)

@@ -4,6 +4,7 @@ incident, and a whole export streamed as bytes in one of the formats (the same b
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from harmwatch.audit.service import record
 from harmwatch.database import Database
-from harmwatch.exports import query
+from harmwatch.exports import pg_copy, query
 from harmwatch.exports.cursor import CursorError, CursorSigner, Position
 from harmwatch.exports.datapackage import datapackage_chunks
 from harmwatch.exports.formats import csv_chunks, geojson_chunks
@@ -80,13 +81,21 @@ async def incident(session: AsyncSession, incident_id: int, *, lang: str) -> dic
 async def export(db: Database, format: ExportFormat, *, filters: IncidentFilter | None = None, lang: str = "en",
                  actor: str) -> AsyncIterator[bytes]:
     """Every matching published incident in `format`, as chunks of bytes, in constant memory.
-    The export is written to the audit log before the first byte."""
+    The export is written to the audit log before the first byte. On PostgreSQL, CSV and HXL
+    are written by COPY (pg_copy.py): the same bytes, several times faster."""
     filters = filters or IncidentFilter()
     async with db.transaction() as session:
         await record(session, actor=actor, action="incidents.exported", object_type="incidents",
                      after={"format": format.value, "lang": lang, "filters": filters.as_dict()})
         places = await gazetteer(session)
     make = RecordBuilder(lang, places)
+    if format in (ExportFormat.CSV, ExportFormat.HXL) and not db.is_sqlite:
+        async with pg_copy.prepared(db, filters, make) as copy:
+            if copy is not None:
+                async with aclosing(copy.chunks(hxl=format is ExportFormat.HXL)) as copied:
+                    async for chunk in copied:
+                        yield chunk
+                return
     batches = query.stream(db, filters)
     try:
         if format is ExportFormat.GEOJSON:

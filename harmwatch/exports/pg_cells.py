@@ -1,0 +1,138 @@
+"""The public cells as PostgreSQL writes them, for the COPY fast path (pg_copy.py). For any row
+each writer gives exactly the text that records.py and the csv module give, so that both paths
+produce the same bytes. What depends on the language or the taxonomy (labels, place names, which
+codes are known, the cell of each stored code value) is worked out once, in Python, by the same
+RecordBuilder, and handed to PostgreSQL as small JSON objects that each row looks up by code.
+Lookups rather than joins with VALUES lists: PostgreSQL's hash joins do not keep the id order of
+the index scan, so every row would then be sorted again."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+from harmwatch.exports.records import MAX_DECIMALS, PCODE, STATUS, TIME_PRECISIONS, RecordBuilder, counted
+from harmwatch.incidents.models import Incident
+
+_T = Incident.__table__.c
+_PCODE_SQL = f"^{PCODE.pattern}$"  # the same pattern: PostgreSQL's regular expressions read it alike
+
+# to_char(double precision) rounds with the C library's printf, which rounds the exact binary
+# value, ties to even: the digits of Python's round(x, n). (round(x::numeric, n) would round the
+# 15-digit decimal instead, ties away from zero: 2.675 -> 2.68 where Python writes 2.67.) FM drops
+# the trailing zeros that repr does not write; the 0 after the point keeps the one it does: 36.0.
+_FORMATS = {d: "FM990.0" + "9" * (d - 1) for d in range(1, MAX_DECIMALS + 1)}
+if MAX_DECIMALS > 5:  # repr's exponent forms below 1e-5 (1.5e-06) are not written here
+    raise RuntimeError("pg_cells writes coordinates to at most 5 decimals")
+
+
+def _constant(text: str) -> sa.ColumnElement:
+    """A constant of this module in the SQL text (formats, patterns), never user input. No $1:
+    asyncpg puts the arguments in place of every $n of the text (see pg_copy.compiled)."""
+    if "'" in text or re.search(r"\$\d", text):
+        raise ValueError(text)
+    return sa.literal_column(f"'{text}'", sa.Text)
+
+
+def _rounded(value: sa.ColumnElement, decimals: int) -> sa.ColumnElement:
+    """`value` as Python's repr(round(value, decimals)) writes it."""
+    if decimals == 0:  # round(x, 0) is still a float: 37.0
+        return sa.func.to_char(value, _constant("FM990"), type_=sa.Text).concat(_constant(".0"))
+    text = sa.func.to_char(value, _constant(_FORMATS[decimals]), type_=sa.Text)
+    if decimals < 5:
+        return text
+    # Below 1e-4 repr writes an exponent: 4e-05, not 0.00004 (to_char gives "-0.00004" or "0.0").
+    return sa.case((sa.func.abs(value) >= 0.0001, text),
+                   (text.like(_constant("%0.0000_")),
+                    sa.func.replace(text, _constant("0.0000"), _constant("")).concat(_constant("e-05"))),
+                   else_=text)
+
+
+class CellSql:
+    """The SQL writers for one export: one language, one gazetteer, and `code_cells`, the cell
+    of every value stored under each code key among the exported rows (from pg_copy.py).
+    columns.py says which writer each column uses."""
+
+    def __init__(self, builder: RecordBuilder, code_cells: Mapping[str, Mapping[str, str | None]]) -> None:
+        self._builder = builder
+        self._code_cells = code_cells
+        self._lookups: dict[str, sa.BindParameter] = {}
+
+    def _lookup(self, name: str, values: Callable[[], Mapping[str, str | None]]) -> sa.BindParameter:
+        """A JSON object {code: text} bound once, however many cells read it. An empty text
+        becomes null: COPY would quote it ("") where the csv module leaves the cell empty."""
+        if name not in self._lookups:
+            table = {code: text or None for code, text in values().items()}
+            self._lookups[name] = sa.bindparam(name, table, type_=JSONB)
+        return self._lookups[name]
+
+    def _labels(self, kind: str) -> sa.BindParameter:
+        return self._lookup(f"labels_{kind}", lambda: self._builder.labels(kind))
+
+    def _places(self) -> sa.BindParameter:
+        return self._lookup("places", self._builder.place_names)
+
+    def column(self, name: str) -> sa.ColumnElement:
+        """A column written as it is stored (integers; dates and timestamps have their own)."""
+        return _T[name]
+
+    def code(self, kind: str, name: str | None = None) -> sa.ColumnElement:
+        """A taxonomy code, empty when it is not one of the kind's codes."""
+        column = _T[name or kind]
+        return sa.case((self._labels(kind).has_key(column), column))
+
+    def label(self, kind: str, name: str | None = None) -> sa.ColumnElement:
+        return self._labels(kind)[_T[name or kind]].astext
+
+    def place_code(self, name: str) -> sa.ColumnElement:
+        column = _T[name]
+        # Places of the gazetteer first: the pattern is only tried on P-codes it does not know.
+        return sa.case((self._places().has_key(column), column),
+                       (column.regexp_match(_constant(_PCODE_SQL)), column))
+
+    def place_name(self, name: str) -> sa.ColumnElement:
+        return self._places()[_T[name]].astext
+
+    def code_cell(self, key: str) -> sa.ColumnElement:
+        """The cell of a code column, looked up by the text PostgreSQL gives for the stored value
+        (->> is plain text for a string, JSON for a list). A value missing from `code_cells`
+        stays empty: only cells the RecordBuilder wrote can ever come out."""
+        cells = self._lookup(f"codes_{key}", lambda: self._code_cells.get(key, {}))
+        return cells[sa.type_coerce(_T.codes, JSONB)[_constant(key)].astext].astext
+
+    def coordinate(self, name: str) -> sa.ColumnElement:
+        """lat or lon rounded to the incident's export precision; empty unless the point is whole
+        and possible (NaN is not: PostgreSQL sorts it above every number)."""
+        point = sa.and_(_T.lat.between(-90, 90), _T.lon.between(-180, 180))
+        decimals = sa.func.least(sa.func.greatest(_T.export_decimals, 0), MAX_DECIMALS)
+        value = _T[name]
+        return sa.case((point, sa.case({d: _rounded(value, d) for d in range(1, MAX_DECIMALS + 1)},
+                                       value=decimals, else_=_rounded(value, 0))))
+
+    def time_precision(self) -> sa.ColumnElement:
+        precisions = sa.literal(list(TIME_PRECISIONS), ARRAY(sa.Integer))
+        return sa.case((_T.time_precision == sa.any_(precisions), _T.time_precision))
+
+    def count(self, name: str) -> sa.ColumnElement:
+        return counted(_T[name])
+
+    def text(self, name: str) -> sa.ColumnElement:
+        return sa.func.nullif(_T[name], _constant(""))
+
+    def status(self) -> sa.ColumnElement:
+        return _constant(STATUS)
+
+    def date(self, name: str) -> sa.ColumnElement:
+        """ISO, whatever the session's DateStyle, as str(date) writes it."""
+        return sa.func.to_char(_T[name], _constant("YYYY-MM-DD"))
+
+    def utc_date(self, name: str) -> sa.ColumnElement:
+        return sa.func.to_char(sa.func.timezone(_constant("UTC"), _T[name]), _constant("YYYY-MM-DD"))
+
+    def timestamp(self, name: str) -> sa.ColumnElement:
+        """UTC to the second (cut, not rounded, as isoformat does) with a Z: records.timestamp."""
+        return sa.func.to_char(sa.func.timezone(_constant("UTC"), _T[name]),
+                               _constant('YYYY-MM-DD"T"HH24:MI:SS"Z"'))

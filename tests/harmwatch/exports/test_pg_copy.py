@@ -1,0 +1,224 @@
+"""The COPY fast path writes the very bytes of the Python path, for every kind of value, every
+filter and several languages; it gives way to the Python path when the code values rule it out;
+and a client that hangs up stops the COPY."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import random
+import time
+from datetime import date, datetime, timedelta, timezone
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from harmwatch.exports import pg_copy, query
+from harmwatch.exports.formats import csv_chunks
+from harmwatch.exports.query import IncidentFilter
+from harmwatch.exports.records import RecordBuilder
+from harmwatch.exports.service import ExportFormat, export
+from harmwatch.i18n import LANGUAGES
+from harmwatch.incidents.models import Incident
+from harmwatch.places.models import Place
+from harmwatch.places.service import gazetteer
+from tests.api.ngo.conftest import EARLIER, bearer, bulk_incidents, make_incident
+from tests.api.ngo.test_streaming import ROWS, _lingering_exports
+
+# COPY is PostgreSQL's: SQLite keeps the Python path.
+postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+SUMMARY = 'Shelling hit the "central" market, 3 shops;\nthen the bakery\r\nand "more", later '
+
+
+async def builder(database, lang: str) -> RecordBuilder:
+    async with database.transaction() as session:
+        return RecordBuilder(lang, await gazetteer(session))
+
+
+async def fast_bytes(database, filters: IncidentFilter, lang: str = "en", *, hxl: bool = False) -> bytes:
+    async with pg_copy.prepared(database, filters, await builder(database, lang)) as copy:
+        assert copy is not None
+        return b"".join([chunk async for chunk in copy.chunks(hxl=hxl)])
+
+
+async def python_bytes(database, filters: IncidentFilter, lang: str = "en", *, hxl: bool = False) -> bytes:
+    make = await builder(database, lang)
+    return b"".join([chunk async for chunk in csv_chunks(query.stream(database, filters), make, hxl=hxl)])
+
+
+@pytest.fixture
+async def varied(database) -> None:
+    """Incidents with every kind of value a cell can hold, and one that is not published."""
+    async with database.transaction() as session:
+        await make_incident(session, lat=36.123456, lon=-37.654321, export_decimals=2, geo_precision="near",
+                            killed_min=0, killed_max=4, injured_min=None, children_killed_min=-1,
+                            codes={"objects_hit": ["market", "home"], "weapon": "artillery_shell",
+                                   "sources": ["witness", "medical_staff"], "time_of_day": "night"},
+                            summary_public=SUMMARY, time_precision=1)
+        await make_incident(session, report_type="access", event_type=None, access_constraint="movement_restriction",
+                            adm1_pcode="SY01", adm2_pcode=None, grade="confirmed", occurred_on=date(2026, 10, 2),
+                            people_not_reached_min=100, people_not_reached_max=200, time_precision=2,
+                            codes={"sectors": ["food", "health"], "actor_types": ["local_ngo"], "duration": "days",
+                                   "resolved": "no"}, updated_at=EARLIER + timedelta(minutes=5))
+        # What a reporter or an edit may leave behind: unknown codes, free text, repeats, numbers,
+        # lists where one code belongs, nulls; none of it may come out but the known codes.
+        await make_incident(session, event_type="a reporter's own words", grade="excellent", geo_precision="here",
+                            adm1_pcode="XX99", adm2_pcode="not a p-code!", time_precision=7, occurred_on=None,
+                            codes={"objects_hit": ["market", "my neighbour's house", 5, "market", None, ["home"]],
+                                   "weapon": ["rocket", "rocket", "mortar"], "sectors": [], "actor_types": None,
+                                   "sources": "the radio, \"Sham FM\"", "duration": ["weeks", "days"],
+                                   "resolved": "maybe", "time_of_day": [], "comment": "free text"},
+                            summary_public="", updated_at=EARLIER + timedelta(minutes=7, microseconds=999_999))
+        await make_incident(session, report_type="access", event_type=None, access_constraint="not_a_constraint",
+                            adm2_pcode="SY0100", lat=-0.0, lon=0.004, export_decimals=0, grade=None,
+                            codes=["not", "an", "object"], summary_public="ترجمة، \"نص\"",
+                            created_at=datetime(2026, 11, 21, 1, 30, tzinfo=timezone(timedelta(hours=3))))
+        await make_incident(session, lat=95.0, lon=37.0, report_type="other", codes={"weapon": {"kind": "rocket"}})
+        await make_incident(session, lat=36.5, lon=float("nan"))
+        await make_incident(session, lat=33.5, lon=None, occurred_on=date(5, 1, 1))
+        await make_incident(session, published=False, killed_min=9, killed_max=9, summary_public="not to be seen")
+
+
+# Latitudes to every export precision, ties (exact and not: 2.675 is 2.67499..., 0.125 is exact),
+# negatives, -0.0, and the tiny values Python writes with an exponent (4e-05).
+HARD_VALUES = [2.675, 0.125, 0.375, 36.5, 37.5, -36.5, 1.005, 0.285, -0.0, 0.0, 0.00004, -0.00004, 0.000095,
+               0.000005, 0.0000049, 1e-300, 0.0001, -0.00001, 89.999996, -179.999995, 180.0, 12.0, 1e-05]
+
+
+@pytest.fixture
+async def coordinates(database) -> None:
+    """A thousand points of every precision, export precisions out of range included."""
+    randomly = random.Random(20261128)
+    points = [(value, decimals) for value in HARD_VALUES for decimals in range(-1, 8)]
+    points += [(round(randomly.uniform(-89.99, 89.99), randomly.randint(0, 9)), randomly.randint(0, 5))
+               for _ in range(1000)]
+    points += [((n + 0.5) / 10 ** d, d) for d in range(6) for n in range(-40, 40, 7)]  # each precision's halves
+    rows = [{"report_type": "harm", "time_precision": 1, "lat": value, "lon": -value * 2 if abs(value) < 90 else 1.0,
+             "export_decimals": decimals, "codes": {}, "summary_public": "", "notes_private": "",
+             "published": True, "created_at": EARLIER, "updated_at": EARLIER} for value, decimals in points]
+    async with database.transaction() as session:
+        await session.execute(sa.insert(Incident.__table__), rows)
+
+
+@postgresql_only
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+async def test_the_fast_path_writes_the_bytes_of_the_python_path_in_every_language(database, varied, lang):
+    for hxl in (False, True):
+        fast = await fast_bytes(database, IncidentFilter(), lang, hxl=hxl)
+        assert fast == await python_bytes(database, IncidentFilter(), lang, hxl=hxl)
+    rows = list(csv.reader(io.StringIO(fast.decode("utf-8-sig"))))
+    assert len(rows) == 2 + 7 and SUMMARY in rows[2 + 0]
+    assert b"not to be seen" not in fast and b"free text" not in fast and b"neighbour" not in fast
+
+
+@postgresql_only
+@pytest.mark.parametrize("filters", [
+    IncidentFilter(report_type="harm"), IncidentFilter(event_type="shelling_artillery_missile"),
+    IncidentFilter(access_constraint="movement_restriction"), IncidentFilter(adm1="SY02"),
+    IncidentFilter(adm2="SY0200"), IncidentFilter(occurred_from=date(2026, 11, 1)),
+    IncidentFilter(occurred_to=date(2026, 10, 31)), IncidentFilter(grade="confirmed"),
+    IncidentFilter(updated_since=EARLIER + timedelta(minutes=5)),
+    IncidentFilter(report_type="harm", adm1="SY02", grade="fair", occurred_from=date(2026, 1, 1),
+                   occurred_to=date(2026, 12, 31), updated_since=EARLIER - timedelta(days=1)),
+    IncidentFilter(adm1="x'; DROP TABLE incidents; --", grade="$1", event_type="$2::text"),
+], ids=lambda f: ",".join(f.as_dict()))
+async def test_every_filter_selects_the_same_rows_as_the_python_path(database, varied, filters):
+    for lang in ("en", "ar"):
+        assert await fast_bytes(database, filters, lang) == await python_bytes(database, filters, lang)
+
+
+@postgresql_only
+async def test_coordinates_are_rounded_and_written_as_python_writes_them(database, coordinates):
+    fast = await fast_bytes(database, IncidentFilter())
+    assert fast == await python_bytes(database, IncidentFilter())
+    lats = {row["lat"] for row in csv.DictReader(io.StringIO(fast.decode("utf-8-sig")))}
+    assert {"2.67", "0.12", "36.0", "38.0", "-0.0", "4e-05", "-4e-05", "1e-05", "0.0001"} <= lats
+
+
+@postgresql_only
+async def test_place_names_with_commas_and_quotes_from_a_stored_gazetteer(database, varied):
+    async with database.transaction() as session:
+        session.add(Place(pcode="SY02", level=1, name='Aleppo, "old city"', names={"ar": "حلب", "fa": ""}))
+        session.add(Place(pcode="SY0200", level=2, parent_pcode="SY02", name="Jebel\nSaman", names={"fr": "Mont"}))
+        session.add(Place(pcode="SY0100", level=2, parent_pcode="SY01", name=""))  # an empty cell, not ""
+        session.add(Place(pcode="SY 01", level=1, name="Not a P-code"))
+        await make_incident(session, adm1_pcode="SY 01", adm2_pcode="SY0100")
+    for lang in ("en", "ar", "fa", "fr"):
+        fast = await fast_bytes(database, IncidentFilter(), lang)
+        assert fast == await python_bytes(database, IncidentFilter(), lang)
+    assert b"Not a P-code" not in fast and b'"Aleppo, ""old city"""' in fast
+
+
+@postgresql_only
+async def test_the_export_service_writes_the_python_path_s_bytes(database, varied):
+    for format, hxl in ((ExportFormat.CSV, False), (ExportFormat.HXL, True)):
+        served = b"".join([chunk async for chunk in export(database, format, lang="uk", actor="tests")])
+        assert served == await python_bytes(database, IncidentFilter(), "uk", hxl=hxl)
+
+
+@postgresql_only
+async def test_values_postgres_cannot_tell_apart_fall_back_to_the_python_path(database, varied):
+    # ->> gives the same text for the string '["home"]' and the list ["home"]: only Python can tell.
+    async with database.transaction() as session:
+        await make_incident(session, codes={"objects_hit": '["home"]'})
+        await make_incident(session, codes={"objects_hit": ["home"]})
+    async with pg_copy.prepared(database, IncidentFilter(), await builder(database, "en")) as copy:
+        assert copy is None
+    served = b"".join([chunk async for chunk in export(database, ExportFormat.CSV, actor="tests")])
+    assert served == await python_bytes(database, IncidentFilter())
+    assert served.count(b",home,") == 1
+
+
+@postgresql_only
+async def test_too_many_code_values_fall_back_to_the_python_path(database, varied, monkeypatch):
+    monkeypatch.setattr(pg_copy, "MAX_CODE_VALUES", 3)
+    async with pg_copy.prepared(database, IncidentFilter(), await builder(database, "en")) as copy:
+        assert copy is None
+    served = b"".join([chunk async for chunk in export(database, ExportFormat.HXL, lang="ar", actor="tests")])
+    assert served == await python_bytes(database, IncidentFilter(), "ar", hxl=True)
+
+
+@pytest.mark.parametrize("text", [
+    'a,b\n1,"x\ny"\n2,""""\n3,"\n"\n',
+    '1,"say ""hi""\nthere",z\n"\n\n",\n',
+])
+def test_row_ends_become_crlf_but_newlines_in_quoted_fields_stay_whatever_the_chunking(text):
+    data = text.encode()
+    expected = "".join(f'{line}\r\n' for line in _rows(text)).encode()
+    for cut in range(len(data) + 1):
+        ends = pg_copy.RowEnds()
+        assert ends(data[:cut]) + ends(data[cut:]) == expected
+
+
+def _rows(text: str) -> list[str]:
+    """The rows of a CSV text whose rows end with \\n, each without its end."""
+    rows, quotes, start = [], 0, 0
+    for i, char in enumerate(text):
+        quotes += char == '"'
+        if char == "\n" and quotes % 2 == 0:
+            rows.append(text[start:i])
+            start = i + 1
+    return rows
+
+
+@postgresql_only
+async def test_a_client_that_hangs_up_stops_the_copy_and_frees_its_connection(live_server, database, database_url,
+                                                                              token):
+    await bulk_incidents(database, ROWS)
+    for _ in range(35):  # more than the server's pool holds (10 + 20 overflow)
+        async with httpx.AsyncClient(timeout=30) as http:
+            async with http.stream("GET", f"{live_server}/api/v1/incidents", params={"format": "csv"},
+                                   headers=bearer(token)) as response:
+                assert response.status_code == 200
+                async for _chunk in response.aiter_raw():
+                    break
+    deadline = time.monotonic() + 10
+    while (lingering := await _lingering_exports(database_url)) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    assert lingering == []
+    response = httpx.get(f"{live_server}/api/v1/incidents", params={"format": "csv"}, headers=bearer(token),
+                         timeout=60)
+    assert response.status_code == 200 and response.content.count(b"\r\n") == ROWS + 1
