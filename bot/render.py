@@ -157,8 +157,9 @@ def review(lang: str, form: Form, answers: dict[str, Any], step: int, places: Ga
     heading = _("Please check your report before sending it.")
     lines = [f"<b>{escape(heading)}</b>", ""]
     for line in summary(form, answers):
-        lines.append(f"• {escape(_(line.question.label))}\n   <b>{escape(display(lang, line.question, line.value, places))}</b>"
-                     if line.answered else f"• {escape(_(line.question.label))}: —")
+        title = escape(_(line.question.title))
+        lines.append(f"• {title}: <b>{escape(display(lang, line.question, line.value, places))}</b>"
+                     if line.answered else f"• {title}: —")
     rows = [
         [_button(_("Send the report"), cb.pack(cb.SUBMIT, step))],
         [_button(_("Change an answer"), cb.pack(cb.CHANGE, step))],
@@ -168,7 +169,7 @@ def review(lang: str, form: Form, answers: dict[str, Any], step: int, places: Ga
 
 def change_menu(lang: str, form: Form, answers: dict[str, Any], step: int) -> InlineKeyboardMarkup:
     _ = tr(lang)
-    rows = [[_button(_(line.question.label)[:60], cb.pack(cb.EDIT, step, line.question.id))]
+    rows = [[_button(_(line.question.title)[:60], cb.pack(cb.EDIT, step, line.question.id))]
             for line in summary(form, answers)]
     return InlineKeyboardMarkup(rows)
 

@@ -77,6 +77,13 @@ class Question:
     level: int | None = None
     within: str | None = None
     free_text: bool = True
+    # A few words for the summary and the "change an answer" list, where the full question
+    # (with its instructions) would fill a phone's screen. None: the label is short already.
+    short: str | None = None
+
+    @property
+    def title(self) -> str:
+        return self.short or self.label
 
     def option(self, code: str) -> Option | None:
         return next((o for o in self.options if o.code == code), None)
