@@ -55,16 +55,17 @@ async def login_submit(request: Request, session: SessionDep, settings: Settings
     """Check the password; go on to the second factor when the account has one."""
     context = {"next": safe_next(next), "name": name[:64]}
     try:
-        user = await login.check_password(session, settings, name=name[:64], password=password[:1024],
-                                          address=_address(request))
+        attempt = await login.check_password(session, settings, name=name[:64], password=password[:1024],
+                                             address=_address(request))
     except login.LoginRefused as refused:
         return _refusal(request, refused, "desk/login.html", context)
+    user = attempt.user
     if two_factor.is_enabled(user):
         lang = request.session.get("lang")
         request.session.start(pending={"uid": user.id, "epoch": user.session_epoch, "at": int(time.time())},
                               **({"lang": lang} if lang else {}))
         return see_other("/login/two-factor?next=" + quote(context["next"], safe="/"))
-    await login.succeeded(session, settings, user=user, address=_address(request), method="password")
+    await login.succeeded(session, attempt, method="password")
     return _start(request, user, next)
 
 
@@ -95,11 +96,11 @@ async def two_factor_submit(request: Request, session: SessionDep, settings: Set
         error(request, "session_expired")
         return see_other("/login")
     try:
-        method = await login.check_second_factor(session, settings, user=user, code=code[:32],
-                                                 address=_address(request))
+        attempt, method = await login.check_second_factor(session, settings, user=user, code=code[:32],
+                                                          address=_address(request))
     except login.LoginRefused as refused:
         return _refusal(request, refused, "desk/login_two_factor.html", {"next": safe_next(next)})
-    await login.succeeded(session, settings, user=user, address=_address(request), method=method)
+    await login.succeeded(session, attempt, method=method)
     return _start(request, user, next)
 
 

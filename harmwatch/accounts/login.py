@@ -1,9 +1,13 @@
-"""Desk log-in: password, then two-factor; throttled per account and per address; every
-success, failure and refusal is an audit event. Errors are `LoginRefused(code)`."""
+"""Desk log-in: password, then two-factor; throttled per account and address (each attempt
+counted before it is checked); every failure does the same password work, so that timing does
+not tell which accounts exist; every success, failure and refusal is an audit event.
+Errors are `LoginRefused(code)`."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +15,7 @@ from sqlmodel import select
 
 from harmwatch.accounts import throttle, two_factor
 from harmwatch.accounts.models import Role, User
-from harmwatch.accounts.service import hash_password, password_matches
+from harmwatch.accounts.service import hash_password, verify_password
 from harmwatch.audit.service import record
 from harmwatch.settings import Settings
 
@@ -20,7 +24,7 @@ DESK_ROLES = frozenset({Role.ADMIN, Role.MONITOR})
 
 @cache
 def _dummy_hash() -> str:
-    """Verified against when the account does not exist, so that timing does not tell."""
+    """Verified against when the account does not exist or has no password (ngo accounts)."""
     return hash_password(secrets.token_hex(16))
 
 
@@ -33,61 +37,70 @@ class LoginRefused(Exception):
         self.code, self.minutes, self.scope = code, minutes, scope
 
 
-async def _refuse_if_throttled(session: AsyncSession, keys: tuple[str, str], actor: str) -> None:
-    blocked = await throttle.check(session, account=keys[0], address=keys[1])
-    if blocked is not None:
-        await record(session, actor=actor, action="login.throttled", after={"scope": blocked.scope})
-        raise LoginRefused("throttled", minutes=blocked.minutes, scope=blocked.scope)
+@dataclass(frozen=True)
+class Attempt:
+    """A step that passed: the user, and the attempt's place in the throttle's counts."""
+
+    user: User
+    reservation: throttle.Reservation
 
 
-async def _fail(session: AsyncSession, keys: tuple[str, str], user: User | None, reason: str) -> None:
-    await throttle.note(session, keys=keys, success=False)
+async def _reserve(session: AsyncSession, keys: throttle.Keys, actor: str) -> throttle.Reservation:
+    held = await throttle.reserve(session, keys)
+    if isinstance(held, throttle.Throttled):
+        await record(session, actor=actor, action="login.throttled", after={"scope": held.scope})
+        raise LoginRefused("throttled", minutes=held.minutes, scope=held.scope)
+    return held
+
+
+async def _fail(session: AsyncSession, user: User | None, reason: str) -> None:
+    # The attempt was counted as a failure already, by `_reserve`.
     await record(session, actor=f"user:{user.name}" if user else "anonymous", action="login.failed",
                  object_type="user" if user else None, object_id=user.id if user else None,
                  after={"reason": reason})
 
 
 async def check_password(session: AsyncSession, settings: Settings, *, name: str, password: str,
-                         address: str | None) -> User:
+                         address: str | None) -> Attempt:
     """The first step. Returns the user, whose second factor (if any) is still to check."""
-    keys = (throttle.account_key(name), throttle.address_key(settings, address))
     user = await session.scalar(select(User).where(User.name == name.strip()))
-    await _refuse_if_throttled(session, keys, f"user:{user.name}" if user else "anonymous")
-    if user is None:
-        password_matches(_dummy_hash(), password)
-        await _fail(session, keys, None, "unknown_account")
-        raise LoginRefused("bad_credentials")
-    if not password_matches(user.password_hash, password):
-        await _fail(session, keys, user, "bad_password")
+    reservation = await _reserve(session, throttle.keys_for(settings, name, address),
+                                 f"user:{user.name}" if user else "anonymous")
+    stored = user.password_hash if user is not None else None
+    if stored is None:
+        await verify_password(await asyncio.to_thread(_dummy_hash), password)
+    matches = stored is not None and await verify_password(stored, password)
+    if not matches:
+        await _fail(session, user, "bad_password" if user else "unknown_account")
         raise LoginRefused("bad_credentials")
     if not user.active:
-        await _fail(session, keys, user, "inactive")
+        await _fail(session, user, "inactive")
         raise LoginRefused("inactive")
     if user.role not in DESK_ROLES:
-        await _fail(session, keys, user, "not_for_desk")
+        await _fail(session, user, "not_for_desk")
         raise LoginRefused("not_for_desk")
-    return user
+    if two_factor.is_enabled(user):
+        await throttle.release(session, reservation)  # the second step is counted on its own
+    return Attempt(user, reservation)
 
 
 async def check_second_factor(session: AsyncSession, settings: Settings, *, user: User, code: str,
-                              address: str | None) -> str:
-    """The second step: a TOTP or recovery code, under the same throttle as passwords."""
-    keys = (throttle.account_key(user.name), throttle.address_key(settings, address))
-    await _refuse_if_throttled(session, keys, f"user:{user.name}")
+                              address: str | None) -> tuple[Attempt, str]:
+    """The second step: a TOTP or recovery code, under the same throttle as passwords.
+    Returns the attempt and how it passed ("totp" or "recovery_code")."""
+    reservation = await _reserve(session, throttle.keys_for(settings, user.name, address), f"user:{user.name}")
     method = await two_factor.check(session, settings, user, code)
     if method is None:
-        await _fail(session, keys, user, "bad_code")
+        await _fail(session, user, "bad_code")
         raise LoginRefused("bad_code")
-    return method
+    return Attempt(user, reservation), method
 
 
-async def succeeded(session: AsyncSession, settings: Settings, *, user: User, address: str | None,
-                    method: str) -> None:
+async def succeeded(session: AsyncSession, attempt: Attempt, *, method: str) -> None:
     """Both steps passed: reset the account's failure count and log the log-in."""
-    keys = (throttle.account_key(user.name), throttle.address_key(settings, address))
-    await throttle.note(session, keys=keys[:1], success=True)
-    await record(session, actor=f"user:{user.name}", action="login.succeeded", object_type="user",
-                 object_id=user.id, after={"method": method})
+    await throttle.succeeded(session, attempt.reservation)
+    await record(session, actor=f"user:{attempt.user.name}", action="login.succeeded", object_type="user",
+                 object_id=attempt.user.id, after={"method": method})
 
 
 async def log_out(session: AsyncSession, user: User, *, everywhere: bool) -> None:

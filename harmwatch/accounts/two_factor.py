@@ -90,7 +90,7 @@ async def enable(session: AsyncSession, settings: Settings, user: User, *, secre
     step = _matching_step(secret, code, time.time())
     if step is None:
         raise AccountError("bad_code")
-    await throttle.note(session, keys=(f"totp:{user.id}:{step}",), success=True)
+    await throttle.note_used(session, f"totp:{user.id}:{step}")
     codes = _new_recovery_codes()
     user.totp_secret_enc = _fernet(settings).encrypt(secret.encode()).decode()
     user.recovery_codes = [_code_hash(settings, c) for c in codes]
@@ -121,7 +121,7 @@ async def check(session: AsyncSession, settings: Settings, user: User, code: str
         key = f"totp:{user.id}:{step}"
         if await throttle.seen(session, key):
             return None  # replayed
-        await throttle.note(session, keys=(key,), success=True)
+        await throttle.note_used(session, key)
         return "totp"
     hashed = _code_hash(settings, code)
     remaining = [h for h in user.recovery_codes if not hmac.compare_digest(h, hashed)]
