@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from harmwatch.accounts.models import ApiToken, LoginAttempt, Role, User
+from harmwatch.accounts.models import ApiToken, LoginAttempt, LoginSession, Role, SpentCode, User
 from harmwatch.audit.models import AuditEvent
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
@@ -18,6 +18,7 @@ __all__ = [
     "Draft",
     "Incident",
     "LoginAttempt",
+    "LoginSession",
     "Media",
     "OutboxMessage",
     "Place",
@@ -26,6 +27,7 @@ __all__ = [
     "ReportMessage",
     "Reporter",
     "Role",
+    "SpentCode",
     "User",
     "metadata",
 ]

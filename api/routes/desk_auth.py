@@ -36,9 +36,14 @@ def _refusal(request: Request, refused: login.LoginRefused, template: str, conte
                   status_code=status)
 
 
-def _start(request: Request, user: User, next_url: str):
-    request.session.start(uid=user.id, epoch=user.session_epoch)
+async def _start(request: Request, session: SessionDep, user: User, next_url: str):
+    await _open_session(request, session, user)
     return see_other(safe_next(next_url))
+
+
+async def _open_session(request: Request, session: SessionDep, user: User) -> None:
+    sid = await login.start_session(session, user)
+    request.session.start(uid=user.id, epoch=user.session_epoch, sid=sid)
 
 
 @router.get("/login")
@@ -66,7 +71,7 @@ async def login_submit(request: Request, session: SessionDep, settings: Settings
                               **({"lang": lang} if lang else {}))
         return see_other("/login/two-factor?next=" + quote(context["next"], safe="/"))
     await login.succeeded(session, attempt, method="password")
-    return _start(request, user, next)
+    return await _start(request, session, user, next)
 
 
 async def _pending_user(request: Request, session: SessionDep) -> User | None:
@@ -101,13 +106,13 @@ async def two_factor_submit(request: Request, session: SessionDep, settings: Set
     except login.LoginRefused as refused:
         return _refusal(request, refused, "desk/login_two_factor.html", {"next": safe_next(next)})
     await login.succeeded(session, attempt, method=method)
-    return _start(request, user, next)
+    return await _start(request, session, user, next)
 
 
 @router.post("/logout")
 async def logout(request: Request, session: SessionDep, user: SessionUser):
     """End this session."""
-    await login.log_out(session, user, everywhere=False)
+    await login.log_out(session, user, session_id=request.session.get("sid"))
     request.session.clear()
     return see_other("/login")
 
@@ -150,7 +155,7 @@ async def account_password(request: Request, session: SessionDep, user: SessionU
     except AccountError as problem:
         error(request, problem.code)
         return see_other("/account")
-    request.session.start(uid=user.id, epoch=user.session_epoch)
+    await _open_session(request, session, user)
     notice(request, "password_saved")
     return see_other("/account")
 

@@ -6,20 +6,25 @@ Errors are `LoginRefused(code)`."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from harmwatch.accounts import throttle, two_factor
-from harmwatch.accounts.models import Role, User
+from harmwatch.accounts.models import LoginSession, Role, User
 from harmwatch.accounts.service import hash_password, verify_password
 from harmwatch.audit.service import record
+from harmwatch.database import utcnow
 from harmwatch.settings import Settings
 
 DESK_ROLES = frozenset({Role.ADMIN, Role.MONITOR})
+SESSION_LIFETIME = timedelta(hours=12)  # as long as the desk's cookie lives
 
 
 @cache
@@ -103,10 +108,34 @@ async def succeeded(session: AsyncSession, attempt: Attempt, *, method: str) -> 
                  object_id=attempt.user.id, after={"method": method})
 
 
-async def log_out(session: AsyncSession, user: User, *, everywhere: bool) -> None:
-    """End this session (the cookie is dropped by the caller) or, with `everywhere`, all of them."""
+def _session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+async def start_session(session: AsyncSession, user: User) -> str:
+    """A new desk session the server honours until log-out; returns its id, for the cookie."""
+    session_id = secrets.token_urlsafe(32)
+    await session.execute(sa.delete(LoginSession).where(LoginSession.started_at < utcnow() - SESSION_LIFETIME))
+    session.add(LoginSession(id_hash=_session_hash(session_id), user_id=user.id))
+    await session.flush()
+    return session_id
+
+
+async def session_is_open(session: AsyncSession, user: User, session_id: object) -> bool:
+    if not isinstance(session_id, str):
+        return False
+    row = await session.get(LoginSession, _session_hash(session_id))
+    return row is not None and row.user_id == user.id
+
+
+async def log_out(session: AsyncSession, user: User, *, session_id: object = None, everywhere: bool = False) -> None:
+    """End this session or, with `everywhere`, every session of the account, on the server:
+    a copy of the cookie is refused from then on."""
     if everywhere:
         user.session_epoch += 1
-        await session.flush()
+        await session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id))
+    elif isinstance(session_id, str):
+        await session.execute(sa.delete(LoginSession).where(LoginSession.id_hash == _session_hash(session_id)))
+    await session.flush()
     await record(session, actor=f"user:{user.name}", action="logout.everywhere" if everywhere else "logout",
                  object_type="user", object_id=user.id)

@@ -138,12 +138,3 @@ async def succeeded(session: AsyncSession, reservation: Reservation, *, now: dat
         LoginAttempt.at < now - KEEP, sa.or_(LoginAttempt.success.is_(False), LoginAttempt.at < now - KNOWN)))
     await session.flush()
 
-
-async def note_used(session: AsyncSession, key: str) -> None:
-    """Kept until spent codes have their own table (next change)."""
-    session.add(LoginAttempt(key=key, at=utcnow(), success=True))
-    await session.flush()
-
-
-async def seen(session: AsyncSession, key: str) -> bool:
-    return await session.scalar(select(LoginAttempt.id).where(LoginAttempt.key == key).limit(1)) is not None
