@@ -3,20 +3,22 @@ SHA-256), place and map link, pseudonym and track record, duplicates side by sid
 
 from __future__ import annotations
 
+import textwrap
 from datetime import timedelta
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from sqlmodel import select
 
 from api.deps import SessionDep, SettingsDep
 from api.desk import answers
 from api.desk.deps import AdminUser, CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
-from api.desk.templating import render
+from api.desk.templating import environment, render, request_language
 from api.desk.queue_filters import parse_filter
 from harmwatch.accounts.models import User
 from harmwatch.audit.service import record
+from harmwatch.i18n import N_, is_rtl, translator
 from harmwatch.incidents.models import Incident
 from harmwatch.places.gazetteer import builtin_gazetteer
 from harmwatch.reporters.models import Reporter
@@ -98,6 +100,24 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         "queue_qs": queue_qs,
     })
 
+# What the placeholder image says in place of a photo that cannot be shown.
+PLACEHOLDERS = {
+    "too_large": N_("This photo is too large to be shown safely. The original is kept unchanged: an admin "
+                    "can download it."),
+    "unreadable": N_("This photo cannot be shown: the file is damaged or not an image the desk can read. "
+                     "The original is kept unchanged."),
+    "missing": N_("This photo's file is missing from the media folder."),
+}
+
+
+def placeholder(request: Request, reason: str) -> Response:
+    """An image that says, in the monitor's language, why the photo is not there."""
+    lang = request_language(request)
+    text = translator(lang).gettext(PLACEHOLDERS[reason])
+    svg = environment(lang).get_template("desk/media_placeholder.svg").render(
+        lines=textwrap.wrap(text, 46), rtl=is_rtl(lang))
+    return Response(svg, media_type="image/svg+xml", headers={"cache-control": "no-store"})
+
 
 @router.get("/media/{media_id}")
 async def media_view(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
@@ -105,9 +125,14 @@ async def media_view(request: Request, session: SessionDep, settings: SettingsDe
     """A photo, from a copy without its location metadata; each view is an audit event."""
     media = await get_or_404(session, Media, media_id)
     try:
-        copy = review_media.view_copy(settings.media_dir, media)
-    except review_media.MediaUnavailable:
-        raise DeskHTTPError(404, "media_unavailable") from None
+        copy = await review_media.view_copy(settings.media_dir, media)
+    except review_media.MediaUnavailable as unavailable:
+        if unavailable.reason not in PLACEHOLDERS:
+            raise DeskHTTPError(404, "media_unavailable") from None
+        await record(session, actor=actor_of(user), action="media.viewed", object_type="media",
+                     object_id=media.id, after={"report_id": media.report_id, "sha256": media.sha256,
+                                                "copy": "placeholder", "reason": unavailable.reason})
+        return placeholder(request, unavailable.reason)
     await record(session, actor=actor_of(user), action="media.viewed", object_type="media", object_id=media.id,
                  after={"report_id": media.report_id, "sha256": media.sha256, "copy": "exif_stripped"})
     return FileResponse(copy.path, media_type=copy.mime_type, headers={"cache-control": "no-store"})
