@@ -74,6 +74,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     from api.main import create_app
 
     settings = get_settings()
+    settings.listen_on(host)  # the sandbox is served on a loopback address only
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
     logging.getLogger("uvicorn.access").addFilter(_QuietSandbox())

@@ -56,7 +56,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     if settings.uses_sandbox:
         state = SandboxState(token=SANDBOX_TOKEN)
         app.state.sandbox = state
-        app.mount("/sandbox", create_sandbox_app(state))
+        app.mount("/sandbox", create_sandbox_app(state, local_only=not settings.sandbox))
 
 
 async def _when_serving(base_url: str) -> None:
