@@ -165,7 +165,11 @@ def tokens_add(name: Annotated[str, typer.Argument(help="The account the token i
             plain, _ = await create_token(session, user=user, name=label, actor="cli")
             return plain
 
-    plain = _run(_with_db(work))
+    try:
+        plain = _run(_with_db(work))
+    except AccountError:
+        typer.echo(f"{name!r} is not an ngo account: API tokens are for ngo accounts only.", err=True)
+        raise typer.Exit(1) from None
     if plain is None:
         typer.echo(f"No account named {name!r}.", err=True)
         raise typer.Exit(1)

@@ -44,6 +44,7 @@ ERRORS: dict[str, str] = {
     "session_expired": N_("Your session has ended. Please log in again."),
     "csrf": N_("This form has expired or did not come from the desk. Reload the page and try again."),
     "media_unavailable": N_("This file cannot be shown."),
+    "not_for_api": N_("API tokens are for ngo accounts only."),
 }
 
 FIELDS: dict[str, str] = {

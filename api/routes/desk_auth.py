@@ -166,14 +166,14 @@ def _qr(uri: str) -> Markup:
 
 
 @router.get("/account/two-factor")
-async def two_factor_setup(request: Request, user: SessionUser):
+async def two_factor_setup(request: Request, settings: SettingsDep, user: SessionUser):
     """Set up two-factor: scan the code (or type the key) into an authenticator app."""
     if two_factor.is_enabled(user):
         return render(request, "desk/two_factor.html", {"enabled": True, "recovery_left": len(user.recovery_codes)})
-    secret = request.session.get("totp_setup")
-    if not isinstance(secret, str):
+    secret = two_factor.open_setup(settings, request.session.get("totp_setup"))
+    if secret is None:
         secret = two_factor.new_secret()
-        request.session["totp_setup"] = secret
+        request.session["totp_setup"] = two_factor.seal_setup(settings, secret)
     uri = two_factor.provisioning_uri(secret, user.name)
     return render(request, "desk/two_factor.html", {"enabled": False, "secret": secret, "qr": _qr(uri),
                                                     "required": two_factor.required_for(user)})
@@ -183,8 +183,8 @@ async def two_factor_setup(request: Request, user: SessionUser):
 async def two_factor_enable(request: Request, session: SessionDep, settings: SettingsDep, user: SessionUser,
                             code: str = Form("")):
     """Turn two-factor on with a first code; the recovery codes are shown this once."""
-    secret = request.session.get("totp_setup")
-    if two_factor.is_enabled(user) or not isinstance(secret, str):
+    secret = two_factor.open_setup(settings, request.session.get("totp_setup"))
+    if two_factor.is_enabled(user) or secret is None:
         return see_other("/account/two-factor")
     try:
         codes = await two_factor.enable(session, settings, user, secret=secret, code=code[:32],

@@ -1,4 +1,6 @@
-"""Accounts and API tokens: argon2id passwords, tokens shown once and stored as SHA-256."""
+"""Accounts and API tokens: argon2id passwords, tokens shown once and stored as SHA-256.
+API tokens belong to ngo accounts only: a desk account's power never leaks into a token that
+would outlive its password change or "log out everywhere"."""
 
 from __future__ import annotations
 
@@ -71,6 +73,8 @@ def _token_hash(token: str) -> str:
 
 async def create_token(session: AsyncSession, *, user: User, name: str, actor: str = "system") -> tuple[str, ApiToken]:
     """A new random token; the plain text is returned once and never stored."""
+    if user.role != Role.NGO:
+        raise AccountError("not_for_api")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(plain), prefix=plain[:10])
     session.add(token)
@@ -86,7 +90,7 @@ async def user_for_token(session: AsyncSession, plain: str) -> tuple[User, ApiTo
     if token is None or token.revoked_at is not None:
         return None
     user = await session.get(User, token.user_id)
-    if user is None or not user.active:
+    if user is None or not user.active or user.role != Role.NGO:  # e.g. an account moved to the desk
         return None
     token.last_used_at = utcnow()
     return user, token

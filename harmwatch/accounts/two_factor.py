@@ -25,6 +25,7 @@ from harmwatch.settings import Settings
 
 ISSUER = "Harmwatch"
 RECOVERY_CODES = 10
+SETUP_LIFETIME = 3600  # seconds a secret being enrolled stays usable
 
 
 def required_for(user: User) -> bool:
@@ -36,12 +37,26 @@ def is_enabled(user: User) -> bool:
     return bool(user.totp_secret_enc)
 
 
-def _fernet(settings: Settings) -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(settings.derived_key("totp-secret")))
+def _fernet(settings: Settings, purpose: str = "totp-secret") -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(settings.derived_key(purpose)))
 
 
 def new_secret() -> str:
     return pyotp.random_base32()
+
+
+def seal_setup(settings: Settings, secret: str) -> str:
+    """The secret being enrolled, encrypted for the session cookie (signed, not secret itself)."""
+    return _fernet(settings, "totp-setup").encrypt(secret.encode()).decode()
+
+
+def open_setup(settings: Settings, sealed: object) -> str | None:
+    if not isinstance(sealed, str):
+        return None
+    try:
+        return _fernet(settings, "totp-setup").decrypt(sealed.encode(), ttl=SETUP_LIFETIME).decode()
+    except InvalidToken:
+        return None
 
 
 def provisioning_uri(secret: str, account: str) -> str:
