@@ -60,8 +60,10 @@ async def login_submit(request: Request, session: SessionDep, settings: Settings
     """Check the password; go on to the second factor when the account has one."""
     context = {"next": safe_next(next), "name": name[:64]}
     try:
-        attempt = await login.check_password(session, settings, name=name[:64], password=password[:1024],
-                                             address=_address(request))
+        counted = await login.count_attempt(session, settings, name=name[:64], address=_address(request))
+        await session.commit()  # counted before the check, and no lock held during it
+        attempt = await login.check_password(session, reservation=counted, name=name[:64],
+                                             password=password[:1024])
     except login.LoginRefused as refused:
         return _refusal(request, refused, "desk/login.html", context)
     user = attempt.user
@@ -101,8 +103,10 @@ async def two_factor_submit(request: Request, session: SessionDep, settings: Set
         error(request, "session_expired")
         return see_other("/login")
     try:
-        attempt, method = await login.check_second_factor(session, settings, user=user, code=code[:32],
-                                                          address=_address(request))
+        counted = await login.count_attempt(session, settings, name=user.name, address=_address(request))
+        await session.commit()  # counted before the check, and no lock held during it
+        attempt, method = await login.check_second_factor(session, settings, reservation=counted, user=user,
+                                                          code=code[:32])
     except login.LoginRefused as refused:
         return _refusal(request, refused, "desk/login_two_factor.html", {"next": safe_next(next)})
     await login.succeeded(session, attempt, method=method)

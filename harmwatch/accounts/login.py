@@ -50,27 +50,30 @@ class Attempt:
     reservation: throttle.Reservation
 
 
-async def _reserve(session: AsyncSession, keys: throttle.Keys, actor: str) -> throttle.Reservation:
-    held = await throttle.reserve(session, keys)
+async def count_attempt(session: AsyncSession, settings: Settings, *, name: str,
+                        address: str | None) -> throttle.Reservation:
+    """Before a password or code is checked: refuse when throttled, else count the attempt as
+    a failure already. The caller commits this before the check (see throttle.reserve)."""
+    held = await throttle.reserve(session, throttle.keys_for(settings, name, address))
     if isinstance(held, throttle.Throttled):
-        await record(session, actor=actor, action="login.throttled", after={"scope": held.scope})
+        known = await session.scalar(select(User.name).where(User.name == name.strip()))
+        await record(session, actor=f"user:{known}" if known else "anonymous", action="login.throttled",
+                     after={"scope": held.scope})
         raise LoginRefused("throttled", minutes=held.minutes, scope=held.scope)
     return held
 
 
 async def _fail(session: AsyncSession, user: User | None, reason: str) -> None:
-    # The attempt was counted as a failure already, by `_reserve`.
+    # The attempt was counted as a failure already, by `count_attempt`.
     await record(session, actor=f"user:{user.name}" if user else "anonymous", action="login.failed",
                  object_type="user" if user else None, object_id=user.id if user else None,
                  after={"reason": reason})
 
 
-async def check_password(session: AsyncSession, settings: Settings, *, name: str, password: str,
-                         address: str | None) -> Attempt:
-    """The first step. Returns the user, whose second factor (if any) is still to check."""
+async def check_password(session: AsyncSession, *, reservation: throttle.Reservation, name: str,
+                         password: str) -> Attempt:
+    """The first step, once counted. Returns the user, whose second factor (if any) is still to check."""
     user = await session.scalar(select(User).where(User.name == name.strip()))
-    reservation = await _reserve(session, throttle.keys_for(settings, name, address),
-                                 f"user:{user.name}" if user else "anonymous")
     stored = user.password_hash if user is not None else None
     if stored is None:
         await verify_password(await asyncio.to_thread(_dummy_hash), password)
@@ -89,11 +92,10 @@ async def check_password(session: AsyncSession, settings: Settings, *, name: str
     return Attempt(user, reservation)
 
 
-async def check_second_factor(session: AsyncSession, settings: Settings, *, user: User, code: str,
-                              address: str | None) -> tuple[Attempt, str]:
-    """The second step: a TOTP or recovery code, under the same throttle as passwords.
+async def check_second_factor(session: AsyncSession, settings: Settings, *, reservation: throttle.Reservation,
+                              user: User, code: str) -> tuple[Attempt, str]:
+    """The second step, once counted like a password: a TOTP or recovery code.
     Returns the attempt and how it passed ("totp" or "recovery_code")."""
-    reservation = await _reserve(session, throttle.keys_for(settings, user.name, address), f"user:{user.name}")
     method = await two_factor.check(session, settings, user, code)
     if method is None:
         await _fail(session, user, "bad_code")

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,6 +20,8 @@ from harmwatch.audit.service import record
 from harmwatch.database import utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended costs
+# Verifications at once, per process: a burst of log-ins must leave a core to everything else.
+_VERIFYING = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "hw_"
 
@@ -44,8 +48,13 @@ def password_matches(password_hash: str | None, password: str) -> bool:
 
 
 async def verify_password(password_hash: str, password: str) -> bool:
-    """`password_matches` off the event loop: argon2 takes a good part of a second of CPU."""
-    return await asyncio.to_thread(password_matches, password_hash, password)
+    """`password_matches` off the event loop (argon2 takes a good part of a second of CPU), a
+    few at a time."""
+    def verify() -> bool:
+        with _VERIFYING:
+            return password_matches(password_hash, password)
+
+    return await asyncio.to_thread(verify)
 
 
 async def create_user(

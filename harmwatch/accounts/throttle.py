@@ -110,7 +110,9 @@ async def check(session: AsyncSession, keys: Keys, *, now: datetime | None = Non
 
 async def reserve(session: AsyncSession, keys: Keys, *, now: datetime | None = None) -> Throttled | Reservation:
     """Count this attempt as a failure before it is checked, unless it must wait. The lock is
-    held until the transaction ends, so concurrent attempts are counted one after another."""
+    held until the transaction ends, so concurrent attempts are counted one after another: the
+    caller commits before checking the password, so that no lock is held during the check (on
+    SQLite that would hold up every other writer) and the attempt counts even if the check dies."""
     now = now or utcnow()
     await locks.hold(session, "login:" + keys.account, "login:" + keys.address)
     blocked = await check(session, keys, now=now)
