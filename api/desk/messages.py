@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from harmwatch.i18n import N_
 
+ROLES: dict[str, str] = {
+    "admin": N_("Administrator"),
+    "monitor": N_("Monitor"),
+    "ngo": N_("NGO partner (API only)"),
+}
+
 ERRORS: dict[str, str] = {
     # review
     "illegal_transition": N_("This report cannot move to that state from where it is now."),

@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.desk.messages import CHAIN_REASONS, ERRORS, FIELD_LABELS, FIELDS, NOTICES
+from api.desk.messages import CHAIN_REASONS, ERRORS, FIELD_LABELS, FIELDS, NOTICES, ROLES
 from harmwatch import taxonomy
 from harmwatch.i18n import LANGUAGES, is_rtl, normalise_language, translator
 from harmwatch.places.gazetteer import builtin_gazetteer
@@ -58,6 +58,7 @@ def environment(lang: str) -> Environment:
     env.globals.update(label=_label(lang), place=_place(lang), LANGUAGES=LANGUAGES, taxonomy=taxonomy,
                        gazetteer=builtin_gazetteer)
     env.globals["field_label"] = lambda name: translator(lang).gettext(FIELD_LABELS.get(name, name))
+    env.globals["role_label"] = lambda role: translator(lang).gettext(ROLES.get(role, role))
     env.filters["when"] = _when
     return env
 

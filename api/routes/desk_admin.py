@@ -24,9 +24,15 @@ ROLES = [r.value for r in Role]
 @router.get("/users")
 async def users(request: Request, session: SessionDep, admin: AdminUser):
     """Every account."""
+    return await _users_page(request, session)
+
+
+async def _users_page(request: Request, session: SessionDep, *, typed: dict[str, str] | None = None,
+                      status_code: int = 200):
     rows = (await session.scalars(select(User).order_by(User.name))).all()
-    return render(request, "desk/admin_users.html", {"users": rows, "roles": ROLES,
-                                                     "two_factor_on": two_factor.is_enabled})
+    return render(request, "desk/admin_users.html", {"users": rows, "roles": ROLES, "typed": typed or {},
+                                                     "two_factor_on": two_factor.is_enabled},
+                  status_code=status_code)
 
 
 @router.post("/users")
@@ -40,12 +46,14 @@ async def user_create(request: Request, session: SessionDep, admin: AdminUser):
         if password is None and role != Role.NGO:
             raise check.Invalid("required", N_("Password"))
         user = await create_user(session, name=name, role=role, password=password, actor=actor_of(admin))
-    except check.Invalid as problem:
-        invalid(request, problem)
-        return see_other("/admin/users")
-    except AccountError as problem:
-        error(request, problem.code)
-        return see_other("/admin/users")
+    except (check.Invalid, AccountError) as problem:
+        # Shown again with what the admin typed (never the password), the message above it.
+        if isinstance(problem, check.Invalid):
+            invalid(request, problem)
+        else:
+            error(request, problem.code)
+        typed = {"name": str(form.get("name") or "")[:64], "role": str(form.get("role") or "")}
+        return await _users_page(request, session, typed=typed, status_code=422)
     notice(request, "user_created")
     return see_other(f"/admin/users/{user.id}")
 

@@ -60,7 +60,8 @@ def _text_condition(session: AsyncSession, text: str) -> sa.ColumnElement[bool]:
     SQLite walks the JSON so that non-ASCII text, stored escaped, is compared decoded."""
     text = text.strip()
     pattern = _like_pattern(text)
-    by_code = sa.func.upper(Report.ref_code) == text.upper()
+    # Any part of a reference code ("TNC9" finds HW-7KQ2-TNC9), as monitors copy it from chats.
+    by_code = sa.func.upper(Report.ref_code).like(_like_pattern(text.upper()), escape="\\")
     if session.bind.dialect.name == "postgresql":
         return sa.or_(by_code, sa.cast(Report.answers, sa.Text).ilike(pattern, escape="\\"))
     tree = sa.func.json_tree(Report.answers).table_valued("value", "type").alias("answer")

@@ -1,0 +1,79 @@
+"""The report page as a monitor sees it on a laptop and a phone, in Chromium: the answers get
+the room (long question labels wrap instead of squeezing them), and the keyboard help is a
+named dialog that Escape closes and that can turn the single-key shortcuts off (WCAG 2.1.4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harmwatch.accounts.models import Role
+from tests.factories import make_report, make_user
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+ANSWERS = {
+    "description": "Two shells hit the market at about nine in the morning; the bakery queue was hit.",
+    "sources": ["witness", "medical_staff"],
+    "objects_hit": ["market", "bakery"],
+    "attribution": "Unknown",
+}
+
+
+async def log_in_monitor(page, base: str) -> None:
+    await page.goto(f"{base}/login")
+    await page.fill("input[name=name]", "mona")
+    await page.fill("input[name=password]", "correct horse battery")
+    await page.click("button[type=submit]")
+    await page.wait_for_url(f"{base}/")
+
+
+async def test_answers_have_room_on_a_laptop_and_a_phone(chromium, live_server, database):
+    async with database.transaction() as session:
+        await make_user(session, name="mona", role=Role.MONITOR)
+        report = await make_report(session, answers=ANSWERS)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width, least in ((1366, 400), (1920, 500), (390, 250)):
+        page = await chromium.new_page(viewport={"width": width, "height": 900})
+        await log_in_monitor(page, live_server)
+        await page.goto(f"{live_server}/reports/{report.id}")
+        widths = await page.eval_on_selector_all("main dl dd", "all => all.map(d => d.getBoundingClientRect().width)")
+        assert widths and min(widths) >= least, (width, widths)
+        await page.screenshot(path=str(ARTIFACTS / f"report-{width}.png"), full_page=True)
+        await page.close()
+
+
+async def test_keyboard_help_is_a_named_dialog_that_escape_closes_and_can_turn_keys_off(chromium, live_server,
+                                                                                     database):
+    async with database.transaction() as session:
+        await make_user(session, name="mona", role=Role.MONITOR)
+        report = await make_report(session, answers=ANSWERS)
+        await make_report(session, answers=ANSWERS)
+    page = await chromium.new_page()
+    await log_in_monitor(page, live_server)
+    await page.goto(f"{live_server}/reports/{report.id}")
+
+    await page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    assert "v: verify" in await dialog.inner_text()  # the report page's keys, not the queue's
+    await page.keyboard.press("Escape")
+    assert await page.locator("#shortcuts-help").count() == 0
+
+    # On the queue, j moves the selection at once (no navigation): a fair probe of the switch.
+    await page.goto(f"{live_server}/")
+    selected = "() => [...document.querySelectorAll('#queue-table tbody tr')].findIndex(r => r.classList.contains('selected'))"
+    assert await page.evaluate(selected) == 0
+    await page.keyboard.press("?")
+    await page.click("#shortcuts-toggle")
+    assert "Single-key shortcuts are off." in await page.get_by_role("dialog").inner_text()
+    await page.keyboard.press("Escape")
+    await page.keyboard.press("j")
+    assert await page.evaluate(selected) == 0
+
+    await page.reload()  # the choice is kept in this browser
+    await page.keyboard.press("j")
+    assert await page.evaluate(selected) == 0
+
+    await page.keyboard.press("?")
+    await page.click("#shortcuts-toggle")  # on again
+    await page.keyboard.press("Escape")
+    await page.keyboard.press("j")
+    assert await page.evaluate(selected) == 1
