@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.deps import SessionDep
+from api.desk.flow import queue_context, queue_url, report_url
 from api.desk.queue_filters import parse_filter, query_string
 from api.desk.deps import CsrfChecked, CurrentUser, get_or_404
 from api.desk.templating import error, notice, render, see_other
@@ -40,23 +41,25 @@ async def queue_page(request: Request, session: SessionDep, user: CurrentUser, a
 async def claim(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
     """Take the report for review (30 minutes, renewed by claiming again)."""
     report = await get_or_404(session, Report, report_id)
+    queue_qs = queue_context(await request.form())
     try:
         await review.claim(session, report, user=user)
     except ReviewError as problem:
         error(request, problem.code)
     else:
         notice(request, "claimed")
-    return see_other(f"/reports/{report.id}")
+    return see_other(report_url(report.id, queue_qs))
 
 
 @router.post("/reports/{report_id}/release")
 async def release(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
     """Give the report back to the queue."""
     report = await get_or_404(session, Report, report_id)
+    queue_qs = queue_context(await request.form())
     try:
         await review.release(session, report, user=user)
     except ReviewError as problem:
         error(request, problem.code)
-        return see_other(f"/reports/{report.id}")
+        return see_other(report_url(report.id, queue_qs))
     notice(request, "released")
-    return see_other("/")
+    return see_other(queue_url(queue_qs))

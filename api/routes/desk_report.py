@@ -4,8 +4,6 @@ SHA-256), place and map link, pseudonym and track record, duplicates side by sid
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import parse_qs
-
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from sqlmodel import select
@@ -14,7 +12,7 @@ from api.deps import SessionDep, SettingsDep
 from api.desk import answers
 from api.desk.deps import AdminUser, CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
 from api.desk.templating import render
-from api.desk.queue_filters import parse_filter
+from api.desk.flow import queue_filter
 from harmwatch.accounts.models import User
 from harmwatch.audit.service import record
 from harmwatch.incidents.models import Incident
@@ -66,8 +64,7 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
     candidates = await duplicates.candidates(session, report)
     previous = following = None
     if queue_qs is not None:
-        params = {k: v[0] for k, v in parse_qs(queue_qs).items()}
-        previous, following = await queue.neighbours(session, parse_filter(request, params), report)
+        previous, following = await queue.neighbours(session, queue_filter(request, queue_qs), report)
     mine = report.claimed_by_id == user.id and review.claim_is_live(report, review.utcnow())
     authors = await queue.reviewer_names(session, [report])
     message_authors = {m.user_id for m in thread if m.user_id}
