@@ -86,6 +86,15 @@
       else if (key === "q") { window.location.href = "/"; }
     }
   });
+  // Destructive or public actions say what will happen and wait for a yes (data-confirm).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var text = form && form.dataset ? form.dataset.confirm : null;
+    if (!text) return;
+    var select = form.querySelector("select[name=reason]");
+    if (select && select.selectedIndex > 0) text += "\n\n" + select.options[select.selectedIndex].text;
+    if (!window.confirm(text)) event.preventDefault();
+  }, true);
   document.addEventListener("DOMContentLoaded", function () {
     if (document.getElementById("queue-table")) select(0);
   });

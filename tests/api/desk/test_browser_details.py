@@ -77,3 +77,25 @@ async def test_keyboard_help_is_a_named_dialog_that_escape_closes_and_can_turn_k
     await page.keyboard.press("Escape")
     await page.keyboard.press("j")
     assert await page.evaluate(selected) == 1
+
+
+async def test_a_dismissed_confirmation_changes_nothing(chromium, live_server, database):
+    async with database.transaction() as session:
+        await make_user(session, name="mona", role=Role.MONITOR)
+        report = await make_report(session, answers=ANSWERS)
+    page = await chromium.new_page()
+    await log_in_monitor(page, live_server)
+    await page.goto(f"{live_server}/reports/{report.id}")
+    await page.click("#claim-form button")
+    await page.wait_for_selector("#reject-form")
+    await page.select_option("#reject-form select[name=reason]", "spam")
+    asked = []
+
+    async def say_no(dialog):
+        asked.append(dialog.message)
+        await dialog.dismiss()
+    page.once("dialog", say_no)
+    await page.click("#reject-button")
+    await page.reload()  # a dismissed confirmation sends nothing
+    assert asked == [f"Reject {report.ref_code}? The reporter is told that it will not be published.\n\nSpam or abuse"]
+    assert await page.inner_text("#report-state") == "In review"
