@@ -3,11 +3,12 @@ flash messages kept in the session, and `render` that every desk route ends with
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_timedelta
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -37,6 +38,19 @@ def _place(lang: str):
     return place
 
 
+def _waiting(lang: str):
+    def waiting(since: datetime | None, now: datetime) -> str:
+        """How long a report has waited, in words ("3 hours"), in the monitor's language."""
+        if since is None:
+            return ""
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+        return format_timedelta(max(now - since, timedelta(0)), threshold=1.5, locale=lang)
+    return waiting
+
+
 def _when(value: datetime | date | None) -> str:
     if value is None:
         return ""
@@ -60,6 +74,7 @@ def environment(lang: str) -> Environment:
     env.globals["field_label"] = lambda name: translator(lang).gettext(FIELD_LABELS.get(name, name))
     env.globals["role_label"] = lambda role: translator(lang).gettext(ROLES.get(role, role))
     env.filters["when"] = _when
+    env.filters["waiting"] = _waiting(lang)
     return env
 
 

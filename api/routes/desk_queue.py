@@ -11,6 +11,7 @@ from api.desk.flow import queue_context, queue_url, report_url
 from api.desk.queue_filters import parse_filter, query_string
 from api.desk.deps import CsrfChecked, CurrentUser, get_or_404
 from api.desk.templating import error, notice, render, see_other
+from harmwatch.reporters.service import track_records
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.reports.models import Report
 from harmwatch.review import queue
@@ -27,6 +28,7 @@ async def queue_page(request: Request, session: SessionDep, user: CurrentUser, a
         "f": f,
         "page": page,
         "names": await queue.reviewer_names(session, page.reports),
+        "records": await track_records(session, (r.reporter_id for r in page.reports)),
         "params": request.query_params,
         "query_string": lambda **c: query_string(request.query_params, **c),
         "statuses": [s.value for s in ReportStatus],

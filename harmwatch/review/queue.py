@@ -21,7 +21,8 @@ from harmwatch.reports.models import Report
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # counting further only costs time: "1000+" says enough
 NO_DATE = date(1, 1, 1)  # sorts reports without a date last (occurred sort)
-SORTS = ("newest", "oldest", "occurred")
+SORTS = ("newest", "oldest", "occurred", "casualties")
+NO_COUNT = -1  # sorts reports with no casualty figure last (casualties sort)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ def conditions(session: AsyncSession, f: QueueFilter) -> list[sa.ColumnElement[b
 
 def _sort_key(sort: str) -> tuple[sa.ColumnElement[Any], bool]:
     """The column to sort on and whether it is descending (the id breaks ties the same way)."""
+    if sort == "casualties":  # the most killed first (by the upper figure), then the most injured
+        return _casualties_key(), True
     if sort == "oldest":
         return Report.submitted_at, False
     if sort == "occurred":
@@ -113,9 +116,30 @@ def _sort_key(sort: str) -> tuple[sa.ColumnElement[Any], bool]:
     return Report.submitted_at, True
 
 
+def _casualties_key() -> sa.ColumnElement[int]:
+    killed = sa.cast(sa.func.coalesce(Report.killed_max, Report.killed_min, NO_COUNT), sa.BigInteger)
+    injured = sa.cast(sa.func.coalesce(Report.injured_max, Report.injured_min, NO_COUNT), sa.BigInteger)
+    # One number, so the keyset stays a row comparison: killed weigh above any injured count.
+    return killed * 1_000_000 + (injured + 1)
+
+
+def _casualties_value(report: Report) -> int:
+    killed = next((v for v in (report.killed_max, report.killed_min) if v is not None), NO_COUNT)
+    injured = next((v for v in (report.injured_max, report.injured_min) if v is not None), NO_COUNT)
+    return killed * 1_000_000 + (injured + 1)
+
+
+def _sort_value(sort: str, report: Report) -> Any:
+    if sort == "occurred":
+        return report.occurred_on or NO_DATE
+    if sort == "casualties":
+        return _casualties_value(report)
+    return report.submitted_at
+
+
 def encode_cursor(sort: str, report: Report) -> str:
-    value = (report.occurred_on or NO_DATE) if sort == "occurred" else report.submitted_at
-    raw = f"{value.isoformat()}|{report.id}".encode()
+    value = _sort_value(sort, report)
+    raw = f"{value if isinstance(value, int) else value.isoformat()}|{report.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -126,7 +150,8 @@ def decode_cursor(sort: str, cursor: str | None) -> tuple[Any, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         value, ident = raw.rsplit("|", 1)
-        parsed = date.fromisoformat(value) if sort == "occurred" else datetime.fromisoformat(value)
+        parsed = (date.fromisoformat(value) if sort == "occurred" else int(value) if sort == "casualties"
+                  else datetime.fromisoformat(value))
         return parsed, int(ident)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
@@ -168,7 +193,7 @@ async def neighbours(session: AsyncSession, f: QueueFilter, report: Report) -> t
     """The ids before and after a report in the queue's order, for "previous" and "next"."""
     sort = f.sort if f.sort in SORTS else "newest"
     column, descending = _sort_key(sort)
-    value = (report.occurred_on or NO_DATE) if sort == "occurred" else report.submitted_at
+    value = _sort_value(sort, report)
     where = conditions(session, f)
     key, here = sa.tuple_(column, Report.id), sa.tuple_(value, report.id)
     later, earlier = key < here, key > here

@@ -76,3 +76,37 @@ async def test_a_report_opened_on_its_own_still_lands_on_its_incident(as_monitor
     response = await as_monitor.post(f"/reports/{report.id}/verify",
                                      data={"csrf_token": token, "grade": "fair", "incident": "new"})
     assert response.headers["location"].startswith("/incidents/")
+
+
+async def test_queue_rows_show_casualties_waiting_time_and_the_reporters_record(as_monitor, database, settings):
+    from tests.factories import make_reporter
+
+    async with database.transaction() as session:
+        reporter = await make_reporter(session, settings)
+        await make_report(session, reporter=reporter, status="verified")
+        await make_report(session, reporter=reporter, status="rejected")
+        await make_report(session, reporter=reporter, killed_min=3, killed_max=5, injured_min=None, injured_max=None,
+                          submitted_at=utcnow() - timedelta(hours=3))
+    page = (await as_monitor.get("/")).text
+    assert "3 to 5 / <span class=\"unknown\">unknown</span>" in page.replace("\n", "")
+    assert ">3 hours</time>" in page
+    assert "3 sent · 1 verified · 1 rejected" in page
+
+
+async def test_sort_by_casualties_pages_without_skipping(as_monitor, database):
+    async with database.transaction() as session:
+        made = [await make_report(session, killed_min=k, killed_max=k, injured_min=i, injured_max=i)
+                for k, i in ((0, 9), (7, 0), (7, 2), (None, None), (120000 // 1000, 1), (2, 2))]
+        for _ in range(55):
+            made.append(await make_report(session, killed_min=1, killed_max=1))
+    seen, url = [], "/?sort=casualties"
+    while url:
+        html = (await as_monitor.get(url)).text
+        seen += re.findall(r'class="ref" dir="ltr">(HW-[A-Z0-9-]+)<', html)
+        following = re.search(r'href="(/\?[^"]*after=[^"]+)" rel="next"', html)
+        url = markup.unescape(following.group(1)) if following else None
+    by_ref = {r.ref_code: r for r in made}
+    assert sorted(seen) == sorted(by_ref)  # each once
+    killed = [by_ref[ref].killed_max for ref in seen]
+    assert killed[:3] == [120, 7, 7] and by_ref[seen[1]].injured_max == 2  # then the most injured
+    assert killed[-1] is None  # unknown last, never counted as zero
