@@ -85,6 +85,8 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         "incident_choices": await incident_choices(session, report) if mine else [],
         "names": authors,
         "claim_live": review.claim_is_live(report, review.utcnow()),
+        "claim_seconds": review.claim_seconds_left(report, review.utcnow()),
+        "claim_ttl": int(review.CLAIM_TTL.total_seconds()),
         "mine": mine,
         "proposal": confirmation.proposal_of(report),
         "second_verification": settings.require_second_verification,

@@ -68,6 +68,13 @@ def claim_is_live(report: Report, now: datetime) -> bool:
     return report.claimed_by_id is not None and report.claimed_until is not None and report.claimed_until > now
 
 
+def claim_seconds_left(report: Report, now: datetime) -> int:
+    """Whole seconds until the claim ends (0 when there is none, or it has ended)."""
+    if not claim_is_live(report, now):
+        return 0
+    return int((report.claimed_until - now).total_seconds())
+
+
 def _require_claim(report: Report, user: User, now: datetime) -> None:
     if report.status != S.IN_REVIEW:
         raise ReviewError("not_in_review", status=report.status)

@@ -95,7 +95,37 @@
     if (select && select.selectedIndex > 0) text += "\n\n" + select.options[select.selectedIndex].text;
     if (!window.confirm(text)) event.preventDefault();
   }, true);
+  // The claim's remaining time: a warning five minutes before it ends, and renewal in the
+  // background (the same POST as the button), so nothing typed in the forms is lost.
+  var WARN_SECONDS = 300;
+  function claimTimer() {
+    var timer = document.getElementById("claim-timer"), renew = document.getElementById("renew-form");
+    if (!timer || !renew) return;
+    var ends = Date.now() + 1000 * parseInt(timer.dataset.seconds || "0", 10);
+    function tick() {
+      var left = Math.round((ends - Date.now()) / 1000);
+      if (left <= 0) { timer.textContent = timer.dataset.expired; timer.classList.add("warning"); }
+      else if (left <= WARN_SECONDS) {
+        timer.textContent = timer.dataset.warning;
+        timer.classList.add("warning");
+      }
+    }
+    renew.addEventListener("submit", function (event) {
+      event.preventDefault();
+      fetch(renew.action, { method: "POST", body: new FormData(renew), credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { renew.submit(); return; }
+          ends = Date.now() + 1000 * parseInt(timer.dataset.ttl, 10);
+          timer.textContent = timer.dataset.renewed;
+          timer.classList.remove("warning");
+        })
+        .catch(function () { renew.submit(); });
+    });
+    tick();
+    window.setInterval(tick, 15000);
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    claimTimer();
     if (document.getElementById("queue-table")) select(0);
   });
 }());

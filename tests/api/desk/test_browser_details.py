@@ -4,6 +4,7 @@ named dialog that Escape closes and that can turn the single-key shortcuts off (
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from harmwatch.accounts.models import Role
@@ -99,3 +100,34 @@ async def test_a_dismissed_confirmation_changes_nothing(chromium, live_server, d
     await page.reload()  # a dismissed confirmation sends nothing
     assert asked == [f"Reject {report.ref_code}? The reporter is told that it will not be published.\n\nSpam or abuse"]
     assert await page.inner_text("#report-state") == "In review"
+
+
+async def test_a_claim_about_to_end_warns_and_renews_without_losing_what_was_typed(chromium, live_server, database):
+    import sqlalchemy as sa
+
+    from harmwatch.database import utcnow
+    from harmwatch.reports.models import Report
+
+    async with database.transaction() as session:
+        monitor = await make_user(session, name="mona", role=Role.MONITOR)
+        report = await make_report(session, answers=ANSWERS)
+    page = await chromium.new_page()
+    await log_in_monitor(page, live_server)
+    await page.goto(f"{live_server}/reports/{report.id}")
+    await page.click("#claim-form button")
+    await page.wait_for_selector("#claim-timer")
+    async with database.transaction() as session:  # four minutes left
+        await session.execute(sa.update(Report).where(Report.id == report.id)
+                              .values(claimed_until=utcnow() + timedelta(minutes=4)))
+    await page.reload()
+    timer = page.locator("#claim-timer")
+    assert "Your claim ends soon, at" in await timer.inner_text()
+
+    await page.fill("#verify-form textarea[name=note]", "Two sources agree on the market.")
+    await page.click("#renew-form button")
+    await page.wait_for_selector("text=Claim renewed for 30 minutes.")
+    assert await page.input_value("#verify-form textarea[name=note]") == "Two sources agree on the market."
+    async with database.transaction() as session:
+        renewed = await session.get(Report, report.id)
+        assert renewed.claimed_by_id == monitor.id
+        assert renewed.claimed_until.replace(tzinfo=None) > (utcnow() + timedelta(minutes=25)).replace(tzinfo=None)
