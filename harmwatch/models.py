@@ -9,6 +9,7 @@ from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
 from harmwatch.places.models import Place
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Draft, Media, Report, ReportMessage
+from harmwatch.review.models import NotRelated
 
 metadata = SQLModel.metadata
 
@@ -19,6 +20,7 @@ __all__ = [
     "Incident",
     "LoginAttempt",
     "Media",
+    "NotRelated",
     "OutboxMessage",
     "Place",
     "ProcessedUpdate",

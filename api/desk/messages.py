@@ -66,6 +66,7 @@ FIELDS: dict[str, str] = {
 NOTICES: dict[str, str] = {
     "claimed": N_("You are reviewing this report. Your claim lasts 30 minutes."),
     "released": N_("The report is back in the queue."),
+    "not_related": N_("%(ref)s will not be proposed as a duplicate of this report again."),
     "verified": N_("Report verified."),
     "proposed": N_("Verification proposed. A second monitor must confirm it."),
     "confirmed": N_("Verification confirmed."),

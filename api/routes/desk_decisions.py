@@ -18,7 +18,7 @@ from harmwatch.i18n import N_
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging.service import ReporterUnreachable
 from harmwatch.reports.models import Report
-from harmwatch.review import confirmation
+from harmwatch.review import confirmation, duplicates
 from harmwatch.review import service as review
 from harmwatch.review.service import ReviewError
 
@@ -178,4 +178,16 @@ async def ask(request: Request, session: SessionDep, user: CurrentUser, report_i
         error(request, problem.code)
     except ReporterUnreachable:
         error(request, "reporter_unreachable")
+    return see_other(report_url(report.id, queue_context(form)))
+
+
+@router.post("/reports/{report_id}/not-related")
+async def not_related(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+    """Say that a proposed duplicate is about another event: it is not proposed again."""
+    report = await get_or_404(session, Report, report_id)
+    form = await request.form()
+    other = await get_or_404(session, Report, str(form.get("other") or ""))
+    if other.id != report.id:
+        await duplicates.mark_not_related(session, report, other, user_id=user.id, actor=review.actor_of(user))
+        notice(request, "not_related", ref=other.ref_code)
     return see_other(report_url(report.id, queue_context(form)))

@@ -82,6 +82,7 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         "candidates": candidates,
         "compared": COMPARED,
         "incident": await session.get(Incident, report.incident_id) if report.incident_id else None,
+        "duplicate_of": await session.get(Report, report.duplicate_of_id) if report.duplicate_of_id else None,
         "incident_choices": await incident_choices(session, report) if mine else [],
         "names": authors,
         "claim_live": review.claim_is_live(report, review.utcnow()),
