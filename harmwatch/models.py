@@ -9,18 +9,20 @@ from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
 from harmwatch.places.models import Place
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Draft, Media, Report, ReportMessage
-from harmwatch.review.models import NotRelated
+from harmwatch.review.models import Comment, NotRelated, Notice
 
 metadata = SQLModel.metadata
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Comment",
     "Draft",
     "Incident",
     "LoginAttempt",
     "Media",
     "NotRelated",
+    "Notice",
     "OutboxMessage",
     "Place",
     "ProcessedUpdate",

@@ -25,6 +25,10 @@ ERRORS: dict[str, str] = {
     "no_proposal": N_("There is no verification waiting for confirmation."),
     "same_monitor": N_("A second monitor must confirm: you proposed this verification yourself."),
     "incident_gone": N_("The proposed incident no longer exists; verify again."),
+    # working together
+    "bad_assignee": N_("Choose an active monitor or admin."),
+    "empty_comment": N_("Write a comment."),
+    "comment_too_long": N_("The comment is too long: 4,000 characters at most."),
     # incidents
     "merge_into_itself": N_("An incident cannot be merged into itself."),
     "different_types": N_("Only incidents of the same report type can be merged."),
@@ -66,6 +70,9 @@ FIELDS: dict[str, str] = {
 NOTICES: dict[str, str] = {
     "claimed": N_("You are reviewing this report. Your claim lasts 30 minutes."),
     "released": N_("The report is back in the queue."),
+    "assigned": N_("Assigned to %(name)s."),
+    "unassigned": N_("Nobody is assigned to the report now."),
+    "commented": N_("Comment added. Only monitors see it."),
     "not_related": N_("%(ref)s will not be proposed as a duplicate of this report again."),
     "verified": N_("Report verified."),
     "proposed": N_("Verification proposed. A second monitor must confirm it."),

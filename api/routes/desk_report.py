@@ -20,7 +20,7 @@ from harmwatch.places.gazetteer import builtin_gazetteer
 from harmwatch.reporters.models import Reporter
 from harmwatch.reporters.service import track_record
 from harmwatch.reports.models import COUNT_NAMES, Media, Report, ReportMessage
-from harmwatch.review import confirmation, duplicates, queue
+from harmwatch.review import collaboration, confirmation, duplicates, queue
 from harmwatch.review import media as review_media
 from harmwatch.review import service as review
 from harmwatch.review.service import actor_of
@@ -66,6 +66,7 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
     if queue_qs is not None:
         previous, following = await queue.neighbours(session, queue_filter(request, queue_qs), report)
     mine = report.claimed_by_id == user.id and review.claim_is_live(report, review.utcnow())
+    await collaboration.mark_read(session, user.id, report_id=report.id)
     authors = await queue.reviewer_names(session, [report])
     message_authors = {m.user_id for m in thread if m.user_id}
     if message_authors:
@@ -96,6 +97,9 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         "previous": previous,
         "following": following,
         "queue_qs": queue_qs,
+        "comments": await collaboration.comments_on(session, report_id=report.id),
+        "comments_action": f"/reports/{report.id}/comments",
+        "assignees": await collaboration.assignees(session),
     })
 
 

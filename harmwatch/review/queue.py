@@ -41,6 +41,7 @@ class QueueFilter:
     grade: str | None = None
     pseudonym: str | None = None
     text: str | None = None
+    assigned_to: int | None = None  # a monitor's id: the reports handed to them
     sort: str = "newest"
 
 
@@ -100,6 +101,8 @@ def conditions(session: AsyncSession, f: QueueFilter) -> list[sa.ColumnElement[b
     if f.pseudonym:
         reporter = select(Reporter.id).where(Reporter.pseudonym == f.pseudonym.strip()).scalar_subquery()
         where.append(Report.reporter_id == reporter)
+    if f.assigned_to is not None:
+        where.append(Report.assigned_to_id == f.assigned_to)
     if f.text and f.text.strip():
         where.append(_text_condition(session, f.text))
     return where

@@ -15,6 +15,7 @@ from harmwatch.database import utcnow
 from harmwatch.incidents import service as incidents
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging import service as messaging
+from harmwatch.review import collaboration
 from harmwatch.reports.enums import Corroboration, Grade, RejectReason, ReportStatus
 from harmwatch.reports.models import Report, ReportMessage
 
@@ -196,6 +197,7 @@ async def receive_answer(
     before = S(report.status)
     if before == S.NEEDS_INFO:
         _move(report, S.IN_REVIEW)
+    await collaboration.reporter_answered(session, report)
     await session.flush()
     await _log(session, report, None, "report.answer_received", before, message_id=message.id)
     return message
