@@ -26,6 +26,7 @@ ERRORS: dict[str, str] = {
     "same_monitor": N_("A second monitor must confirm: you proposed this verification yourself."),
     "incident_gone": N_("The proposed incident no longer exists; verify again."),
     # working together
+    "bulk_nothing": N_("Select at least one report and an action."),
     "bad_assignee": N_("Choose an active monitor or admin."),
     "empty_comment": N_("Write a comment."),
     "comment_too_long": N_("The comment is too long: 4,000 characters at most."),
