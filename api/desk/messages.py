@@ -11,6 +11,24 @@ ROLES: dict[str, str] = {
     "ngo": N_("NGO partner (API only)"),
 }
 
+# A report's history in words (the audit page keeps the codes).
+AUDIT_ACTIONS: dict[str, str] = {
+    "report.submitted": N_("Submitted by the reporter"),
+    "report.claimed": N_("Claimed"),
+    "report.released": N_("Released"),
+    "report.verified": N_("Verified"),
+    "report.rejected": N_("Rejected"),
+    "report.question_sent": N_("Question sent to the reporter"),
+    "report.answer_received": N_("The reporter answered"),
+    "report.verification_proposed": N_("Verification proposed"),
+    "report.verification_confirmed": N_("Verification confirmed"),
+    "report.verification_sent_back": N_("Verification sent back"),
+    "report.assigned": N_("Assignment changed"),
+    "report.not_related": N_("Marked as not related to another report"),
+    "report.reopened": N_("Reopened"),
+    "comment.added": N_("Comment added"),
+}
+
 ERRORS: dict[str, str] = {
     # review
     "illegal_transition": N_("This report cannot move to that state from where it is now."),

@@ -14,6 +14,7 @@ from api.desk.deps import AdminUser, CsrfChecked, CurrentUser, DeskHTTPError, ge
 from api.desk.templating import render
 from api.desk.flow import queue_filter
 from harmwatch.accounts.models import User
+from harmwatch.audit.models import AuditEvent
 from harmwatch.audit.service import record
 from harmwatch.incidents.models import Incident
 from harmwatch.places.gazetteer import builtin_gazetteer
@@ -27,6 +28,7 @@ from harmwatch.review.service import actor_of
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 INCIDENT_WINDOW = timedelta(days=7)
+HISTORY_LIMIT = 200
 # Side by side: the frame fields compared between a report and a possible duplicate.
 COMPARED = ("report_type", "event_type", "access_constraint", "occurred_on", "adm1_pcode", "adm2_pcode",
             "lat", "lon", *(f"{n}_{e}" for n in ("killed", "injured", "missing") for e in ("min", "max")))
@@ -98,6 +100,9 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         "following": following,
         "queue_qs": queue_qs,
         "comments": await collaboration.comments_on(session, report_id=report.id),
+        "history": list((await session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "report", AuditEvent.object_id == str(report.id))
+            .order_by(AuditEvent.id).limit(HISTORY_LIMIT))).all()),
         "comments_action": f"/reports/{report.id}/comments",
         "assignees": await collaboration.assignees(session),
     })

@@ -60,3 +60,13 @@ async def test_one_day_apart_is_singular(as_monitor, database):
         await make_report(session, occurred_on=date(2026, 11, 21))
     page = (await as_monitor.get(f"/reports/{report.id}")).text
     assert "1 day apart" in page and "1 days apart" not in page
+
+
+async def test_dashboard_bars_open_the_queue_they_count(as_monitor, database):
+    async with database.transaction() as session:
+        report = await make_report(session, adm1_pcode="SY02", event_type="air_drone_strike")
+    page = (await as_monitor.get("/dashboard")).text
+    assert '<a href="/?status=all&amp;adm1=SY02"' in page
+    assert '<a href="/?status=all&amp;type=harm&amp;category=air_drone_strike"' in page
+    queue = (await as_monitor.get("/?status=all&adm1=SY02")).text
+    assert report.ref_code in queue
