@@ -43,6 +43,7 @@ ERRORS: dict[str, str] = {
     "no_proposal": N_("There is no verification waiting for confirmation."),
     "same_monitor": N_("A second monitor must confirm: you proposed this verification yourself."),
     "incident_gone": N_("The proposed incident no longer exists; verify again."),
+    "token_form_used": N_("That form was used already, so no new token was made: a token is shown only once. Create another one if you need it."),
     # working together
     "bulk_nothing": N_("Select at least one report and an action."),
     "bad_assignee": N_("Choose an active monitor or admin."),

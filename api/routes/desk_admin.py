@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
+
 from fastapi import APIRouter, Request
 from sqlmodel import select
 
@@ -64,8 +67,11 @@ async def user_page(request: Request, session: SessionDep, admin: AdminUser, use
     account = await get_or_404(session, User, user_id)
     tokens = (await session.scalars(select(ApiToken).where(ApiToken.user_id == account.id)
                                     .order_by(ApiToken.id.desc()))).all()
+    # One use per page load: reloading the "token created" page must not create a second token.
+    request.session["token_nonce"] = nonce = secrets.token_urlsafe(16)
     return render(request, "desk/admin_user.html", {"account": account, "tokens": tokens, "roles": ROLES,
-                                                    "two_factor_on": two_factor.is_enabled(account)})
+                                                    "two_factor_on": two_factor.is_enabled(account),
+                                                    "token_nonce": nonce})
 
 
 @router.post("/users/{user_id}/{action}")
@@ -86,6 +92,11 @@ async def user_action(request: Request, session: SessionDep, admin: AdminUser, u
             await accounts_admin.set_password(session, account, password=(form.get("password") or "")[:1024],
                                               actor=admin)
         elif action == "tokens":
+            expected = request.session.pop("token_nonce", None)
+            sent = form.get("nonce")
+            if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):
+                error(request, "token_form_used")
+                return see_other(f"/admin/users/{account.id}")
             label = check.text(form.get("label"), N_("Token name"), required=True, max_length=64)
             plain, token = await create_token(session, user=account, name=label, actor=actor_of(admin))
             return render(request, "desk/token_created.html", {"account": account, "plain": plain, "token": token})
