@@ -91,6 +91,8 @@ NOTICES: dict[str, str] = {
     "claimed": N_("You are reviewing this report. Your claim lasts 30 minutes."),
     "released": N_("The report is back in the queue."),
     "assigned": N_("Assigned to %(name)s."),
+    "filter_saved": N_("View saved as “%(name)s”."),
+    "filter_deleted": N_("Saved view removed."),
     "unassigned": N_("Nobody is assigned to the report now."),
     "commented": N_("Comment added. Only monitors see it."),
     "not_related": N_("%(ref)s will not be proposed as a duplicate of this report again."),

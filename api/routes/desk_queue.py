@@ -11,7 +11,8 @@ from api.desk.flow import queue_context, queue_url, report_url
 from api.desk.queue_filters import parse_filter, query_string
 from api.desk.deps import CsrfChecked, CurrentUser, get_or_404
 from api.desk.deps import ident
-from api.desk.templating import error, flash, notice, render, see_other
+from api.desk import validation as check
+from api.desk.templating import error, flash, invalid, notice, render, see_other
 from harmwatch.i18n import N_
 from harmwatch.reporters.service import track_records
 from harmwatch.reports.enums import ReportStatus
@@ -40,6 +41,7 @@ async def queue_page(request: Request, session: SessionDep, user: CurrentUser, a
         "claim_is_live": review.claim_is_live,
         "queue_qs": query_string(request.query_params),
         "assignees": await collaboration.assignees(session),
+        "saved": await queue.saved_filters(session, user.id),
     })
 
 
@@ -114,3 +116,26 @@ async def bulk_apply(request: Request, session: SessionDep, user: CurrentUser):
         flash(request, "error", N_("Left as they were (decided already, or another monitor is on them): %(refs)s"),
               refs=", ".join(result.skipped))
     return see_other(queue_url(queue_qs))
+
+
+@router.post("/filters")
+async def filter_save(request: Request, session: SessionDep, user: CurrentUser):
+    """Save the queue's current filters under a name (the same name replaces them)."""
+    form = await request.form()
+    queue_qs = queue_context(form) or ""
+    try:
+        name = check.text(form.get("name"), N_("Name"), required=True, max_length=64)
+    except check.Invalid as problem:
+        invalid(request, problem)
+        return see_other(queue_url(queue_qs))
+    await queue.save_filter(session, user_id=user.id, name=name, query=queue_qs)
+    notice(request, "filter_saved", name=name)
+    return see_other(queue_url(queue_qs))
+
+
+@router.post("/filters/{filter_id}/delete")
+async def filter_delete(request: Request, session: SessionDep, user: CurrentUser, filter_id: str):
+    """Forget a saved view (only one's own)."""
+    await queue.delete_filter(session, user_id=user.id, filter_id=ident(filter_id))
+    notice(request, "filter_deleted")
+    return see_other(queue_url(queue_context(await request.form())))

@@ -53,3 +53,16 @@ class Notice(SQLModel, table=True):
     by_user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = None
+
+
+class SavedFilter(SQLModel, table=True):
+    """A queue view a monitor named, to come back to (its filters as a query string)."""
+
+    __tablename__ = "saved_filters"
+    __table_args__ = (sa.UniqueConstraint("user_id", "name", name="uq_saved_filter_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    name: str = Field(sa_type=sa.String(64))
+    query: str = Field(default="", sa_type=sa.String(2000))
+    created_at: datetime = Field(default_factory=utcnow)

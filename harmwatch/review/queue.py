@@ -17,6 +17,7 @@ from harmwatch.accounts.models import User
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.reports.models import Report
+from harmwatch.review.models import SavedFilter
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # counting further only costs time: "1000+" says enough
@@ -217,3 +218,23 @@ async def reviewer_names(session: AsyncSession, reports: list[Report]) -> dict[i
         return {}
     rows = await session.execute(select(User.id, User.name).where(User.id.in_(ids)))
     return dict(rows.all())
+
+
+async def saved_filters(session: AsyncSession, user_id: int) -> list[SavedFilter]:
+    return list((await session.scalars(select(SavedFilter).where(SavedFilter.user_id == user_id)
+                                       .order_by(SavedFilter.name))).all())
+
+
+async def save_filter(session: AsyncSession, *, user_id: int, name: str, query: str) -> SavedFilter:
+    """Save (or, under the same name, replace) a monitor's queue view."""
+    found = await session.scalar(select(SavedFilter).where(SavedFilter.user_id == user_id, SavedFilter.name == name))
+    if found is None:
+        found = SavedFilter(user_id=user_id, name=name, query=query)
+        session.add(found)
+    found.query = query
+    await session.flush()
+    return found
+
+
+async def delete_filter(session: AsyncSession, *, user_id: int, filter_id: int) -> None:
+    await session.execute(sa.delete(SavedFilter).where(SavedFilter.id == filter_id, SavedFilter.user_id == user_id))

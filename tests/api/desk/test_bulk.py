@@ -70,3 +70,33 @@ async def test_the_queue_offers_a_checkbox_per_row_tied_to_the_bulk_form(as_moni
     page = (await as_monitor.get("/")).text
     assert f'<input type="checkbox" name="ids" value="{report.id}" form="bulk-form"' in page
     assert 'id="bulk-form"' in page
+
+
+async def test_saved_views_are_per_monitor_and_replaced_by_name(app, as_monitor, database):
+    import httpx
+
+    from harmwatch.review.models import SavedFilter
+    from tests.api.desk.conftest import log_in
+
+    qs = "status=submitted&type=harm&sort=casualties"
+    response = await post(as_monitor, "/filters", {"name": "Harm, worst first", "queue_qs": qs}, page=f"/?{qs}")
+    assert response.headers["location"] == f"/?{qs}"
+    page = (await as_monitor.get("/")).text
+    assert f'<a href="/?{qs.replace("&", "&amp;")}">Harm, worst first</a>' in page
+    await post(as_monitor, "/filters", {"name": "Harm, worst first", "queue_qs": "status=all"})
+    await post(as_monitor, "/filters", {"name": "x" * 65, "queue_qs": "status=all"})
+    async with database.transaction() as session:
+        saved = (await session.scalars(sa.select(SavedFilter))).all()
+        samir = await make_user(session, name="samir", role=Role.MONITOR)
+    assert [(s.name, s.query) for s in saved] == [("Harm, worst first", "status=all")]
+
+    other = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://desk.test")
+    await log_in(other, samir.name)
+    assert "Harm, worst first" not in (await other.get("/")).text  # someone else's view
+    await post(other, f"/filters/{saved[0].id}/delete", page="/")
+    async with database.transaction() as session:
+        assert len((await session.scalars(sa.select(SavedFilter))).all()) == 1  # not theirs to remove
+    await other.aclose()
+    await post(as_monitor, f"/filters/{saved[0].id}/delete", page="/")
+    async with database.transaction() as session:
+        assert (await session.scalars(sa.select(SavedFilter))).all() == []
