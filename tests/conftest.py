@@ -10,6 +10,10 @@ import sys
 import uuid
 from pathlib import Path
 
+# Cheap argon2id costs in this process and in every `harmwatch` process the tests start (they
+# inherit the environment); tests/harmwatch/test_accounts.py checks the production costs once.
+os.environ["HARMWATCH_PASSWORD_HASH_PROFILE"] = "test"
+
 import asyncpg
 import pytest
 import sqlalchemy as sa

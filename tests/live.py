@@ -55,6 +55,7 @@ def environment(database_url: str, data_dir: Path, **env: str) -> dict[str, str]
         "HARMWATCH_SECRET_KEY": SECRET_KEY,
         "HARMWATCH_DATA_DIR": str(data_dir),
         "HARMWATCH_MEDIA_DIR": str(data_dir / "media"),
+        "HARMWATCH_PASSWORD_HASH_PROFILE": "test",  # cheap argon2id: the tests' accounts are not real
         **{f"HARMWATCH_{k.upper()}": v for k, v in env.items()},
     }
 
