@@ -16,7 +16,6 @@ os.environ["HARMWATCH_PASSWORD_HASH_PROFILE"] = "test"
 
 import asyncpg
 import pytest
-import sqlalchemy as sa
 
 from harmwatch import migrate
 from harmwatch.database import Database
@@ -78,23 +77,38 @@ def database_url(request, tmp_path) -> str:
         path = tmp_path / "harmwatch.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite+aiosqlite:///{path}"
-    return request.getfixturevalue("pg_url")
+    url = request.getfixturevalue("pg_url")
+    asyncio.run(_empty_postgres(url))  # before, not after: a test that died half-way leaks nothing
+    return url
 
 
-async def _empty(db: Database) -> None:
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
-    async with db.engine.begin() as conn:
-        await conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+# One probe says which tables hold rows; only those are emptied (TRUNCATE costs ~40 ms a table
+# even when it is empty, and a test writes to a few of the tables at most).
+_TABLES = [table.name for table in reversed(metadata.sorted_tables)]  # children before parents
+_PROBE = " UNION ALL ".join(f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in _TABLES)
+
+
+async def _empty_postgres(url: str) -> None:
+    """Rows deleted, children first, and every used sequence restarted, as TRUNCATE … RESTART
+    IDENTITY would leave the database, in one transaction."""
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        async with conn.transaction():
+            holding = {row[0] for row in await conn.fetch(_PROBE)}
+            for name in (name for name in _TABLES if name in holding):
+                await conn.execute(f"DELETE FROM {name}")
+            used = await conn.fetch("SELECT schemaname, sequencename FROM pg_sequences "
+                                    "WHERE last_value IS NOT NULL")
+            for schema, sequence in used:
+                await conn.execute(f'ALTER SEQUENCE "{schema}"."{sequence}" RESTART')
+    finally:
+        await conn.close()
 
 
 @pytest.fixture
 async def database(database_url):
     db = Database(database_url)
-    if not db.is_sqlite:
-        await _empty(db)  # a test that died half-way must not leak into the next one
     yield db
-    if not db.is_sqlite:
-        await _empty(db)
     await db.dispose()
 
 
