@@ -129,11 +129,13 @@ def plain_settings(tmp_path) -> Settings:
 
 
 @pytest.fixture
-def live_server(database, database_url, tmp_path):
-    """A real `harmwatch serve` on the test database (SQLite and PostgreSQL)."""
-    from tests.live import serve
+def live_server(database, settings):
+    """The app and its bot as `harmwatch serve` runs them, on the test database (SQLite and
+    PostgreSQL), over real HTTP: uvicorn in a thread of this process, so no process start per
+    test. The process itself (start, stop, the CLI) is tested through tests.live.serve."""
+    from tests.live import serve_here
 
-    with serve(database_url, tmp_path) as base_url:
+    with serve_here(settings) as base_url:
         yield base_url
 
 

@@ -1,4 +1,6 @@
-"""A real `harmwatch serve` process on a free port, for tests that go through HTTP and a browser."""
+"""Real servers on a free port for tests that go through HTTP and a browser: the app and its bot
+served by uvicorn in a thread of the test process (`serve_here`), and a real `harmwatch serve`
+process (`serve`, `running`) for the tests of the process itself and for benchmarks."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from harmwatch.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "test-secret-key-not-for-production"
@@ -58,6 +62,21 @@ def environment(database_url: str, data_dir: Path, **env: str) -> dict[str, str]
         "HARMWATCH_PASSWORD_HASH_PROFILE": "test",  # cheap argon2id: the tests' accounts are not real
         **{f"HARMWATCH_{k.upper()}": v for k, v in env.items()},
     }
+
+
+@contextmanager
+def serve_here(settings: Settings, *, sock: socket.socket | None = None) -> Iterator[str]:
+    """What `harmwatch serve` runs (the app, its bot, the sandbox when there is no token), over
+    real HTTP by uvicorn in a thread: no process to start, and the test's own settings.
+    `sock`: bot.sandbox.background.bound_socket(), when the settings must name the port."""
+    from api.main import create_app
+    from api.routes.telegram import stop_bot
+    from bot.sandbox.background import bound_socket, serve_in_thread
+
+    sock = sock or bound_socket()
+    app = create_app(settings, port=sock.getsockname()[1], with_bot=True)
+    with serve_in_thread(app, sock=sock, before_shutdown=lambda: stop_bot(app), startup_timeout=60) as url:
+        yield url
 
 
 @contextmanager

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 SANDBOX_TOKEN = "7000000001:harmwatch-sandbox-token"
 MAX_UPDATE_BYTES = 1_000_000
+STARTING_GRACE = 30.0  # seconds a stop waits for the bot's start against the sandbox to finish
 
 
 @router.post("/telegram/webhook")
@@ -107,8 +108,12 @@ async def stop_bot(app: FastAPI) -> None:
     it is asked to stop, while the sandbox still answers the bot's last getUpdates; the lifespan
     calls it again at the end, which then does nothing more."""
     starting: asyncio.Task | None = getattr(app.state, "bot_starting", None)
-    if starting is not None:
-        starting.cancel()
+    if starting is not None and not starting.done():
+        # Let a start under way finish (the server still answers): a start cut off half-way
+        # leaves PTB's updater unable to stop cleanly. Cancelled only if the server never came up.
+        done, _ = await asyncio.wait({starting}, timeout=STARTING_GRACE)
+        if not done:
+            starting.cancel()
         await asyncio.gather(starting, return_exceptions=True)
     bot: ReporterBot | None = getattr(app.state, "reporter_bot", None)
     if bot is not None:

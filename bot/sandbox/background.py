@@ -44,16 +44,27 @@ def end_long_polls(app: ASGIApp) -> Callable[[], Awaitable[None]]:
     return close
 
 
-@contextmanager
-def serve_in_thread(app: ASGIApp, *, host: str = "127.0.0.1",
-                    startup_timeout: float = 10.0) -> Iterator[str]:
-    """Serve `app` until the block ends; yield its base URL, e.g. "http://127.0.0.1:40123"."""
+def bound_socket(host: str = "127.0.0.1") -> socket.socket:
+    """A socket on a free port, bound now so that no other process can take the port before the
+    server listens on it (an app that must know its own port is built in between)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))  # bound here, so no other process can take the port in between
-    port = sock.getsockname()[1]
+    sock.bind((host, 0))
+    return sock
+
+
+@contextmanager
+def serve_in_thread(app: ASGIApp, *, host: str = "127.0.0.1", sock: socket.socket | None = None,
+                    before_shutdown: Callable[[], Awaitable[None]] | None = None,
+                    startup_timeout: float = 10.0) -> Iterator[str]:
+    """Serve `app` until the block ends; yield its base URL, e.g. "http://127.0.0.1:40123".
+    `sock`: from bound_socket(); `before_shutdown`: what ends the app's long polls (by default,
+    closing the sandbox the app holds, if any)."""
+    sock = sock or bound_socket(host)
+    host, port = sock.getsockname()[:2]
     server = PromptShutdownServer(uvicorn.Config(app, log_level="warning", lifespan="on",
-                                                 timeout_graceful_shutdown=2), end_long_polls(app))
+                                                 timeout_graceful_shutdown=2),
+                                  before_shutdown or end_long_polls(app))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name=f"uvicorn-{port}")
     thread.start()
