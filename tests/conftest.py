@@ -70,6 +70,12 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+# For a test whose behaviour cannot depend on the database (HTTP headers, cookies, templates,
+# parameter checks before any query): it runs once, on SQLite, instead of on both. Anything that
+# reads or writes rows in a way the two databases could treat differently stays on both.
+one_database = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> str:
     """The URL of a migrated, empty database of each kind."""
