@@ -7,60 +7,36 @@ import asyncio
 import os
 import shutil
 import sys
-import uuid
 from pathlib import Path
-
-# Cheap argon2id costs in this process and in every `harmwatch` process the tests start (they
-# inherit the environment); tests/harmwatch/test_accounts.py checks the production costs once.
-os.environ["HARMWATCH_PASSWORD_HASH_PROFILE"] = "test"
 
 import asyncpg
 import pytest
 
+from benchmarks._pg import reachable, scratch_database
 from harmwatch import migrate
 from harmwatch.database import Database
 from harmwatch.models import metadata
 from harmwatch.settings import Settings
 
+# Cheap argon2id costs in this process and in every `harmwatch` process the tests start (they
+# inherit the environment); tests/harmwatch/test_accounts.py checks the production costs once.
+os.environ["HARMWATCH_PASSWORD_HASH_PROFILE"] = "test"
+
 PG_SERVER = os.environ.get("HARMWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def _pg_reachable() -> bool:
-    async def probe() -> bool:
-        try:
-            conn = await asyncpg.connect(f"{PG_SERVER}/postgres", timeout=5)
-        except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
-            return False
-        await conn.close()
-        return True
-
-    return asyncio.run(probe())
-
-
-async def _pg_admin(sql: str) -> None:
-    conn = await asyncpg.connect(f"{PG_SERVER}/postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 @pytest.fixture(scope="session")
 def pg_url():
     """A fresh, migrated PostgreSQL database for the whole run, dropped at the end."""
-    if not _pg_reachable():
+    if not asyncio.run(reachable(server=PG_SERVER)):
         message = f"PostgreSQL is unreachable at {PG_SERVER}: PostgreSQL tests cannot run"
         if IN_CI:
             pytest.fail(message, pytrace=False)
         print(f"\n\n*** SKIPPING POSTGRESQL TESTS: {message} ***\n", file=sys.stderr)
         pytest.skip(message)
-    name = f"harmwatch_test_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
-    url = f"{PG_SERVER.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
-    migrate.upgrade(url)
-    yield url
-    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_database("harmwatch_test", server=PG_SERVER) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
