@@ -9,6 +9,7 @@ import logging
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,8 @@ class Settings(BaseSettings):
     # Serve the Telegram sandbox (when there is no token) even when listening beyond this
     # machine. A demo only: the sandbox's control API has no authentication.
     sandbox: bool = False
+    # "test" makes password hashes cheap, for the test suite only: never for real accounts.
+    password_hash_profile: Literal["production", "test"] = "production"
     _host: str = PrivateAttr(default="127.0.0.1")
 
     @field_validator("secret_key")

@@ -36,8 +36,8 @@ class CountingHasher:
 
 @pytest.fixture
 def hasher(monkeypatch):
-    counting = CountingHasher(service._hasher)
-    monkeypatch.setattr(service, "_hasher", counting)
+    counting = CountingHasher(service.password_hasher())
+    monkeypatch.setattr(service, "password_hasher", lambda profile="production": counting)
     return counting
 
 
