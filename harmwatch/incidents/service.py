@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,23 +9,12 @@ from sqlmodel import select
 
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
+from harmwatch.incidents.assessed import FRAME_FIELDS, assessed_values, suggested_counts
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.reports.models import COUNT_NAMES, Report
 
-FRAME_FIELDS = (
-    "report_type",
-    "event_type",
-    "access_constraint",
-    "occurred_on",
-    "time_precision",
-    "adm1_pcode",
-    "adm2_pcode",
-    "lat",
-    "lon",
-    "geo_precision",
-)
 # Multi-valued answers carried onto the incident's `codes` (never free text: that is private).
 CODE_ANSWERS = ("weapon", "objects_hit", "sectors", "actor_types", "sources", "duration", "resolved", "time_of_day")
 EDITABLE = frozenset(
@@ -41,18 +29,6 @@ class IncidentError(Exception):
         self.code = code
 
 
-def suggested_counts(reports: Iterable[Report]) -> dict[str, int | None]:
-    """DOMAIN.md: minimum = the largest verified minimum, maximum = the largest verified maximum;
-    unknown stays unknown."""
-    reports = list(reports)
-    counts: dict[str, int | None] = {}
-    for name in COUNT_NAMES:
-        for end in ("min", "max"):
-            values = [getattr(r, f"{name}_{end}") for r in reports if getattr(r, f"{name}_{end}") is not None]
-            counts[f"{name}_{end}"] = max(values) if values else None
-    return counts
-
-
 def _codes(report: Report) -> dict[str, Any]:
     return {key: report.answers[key] for key in CODE_ANSWERS if report.answers.get(key) not in (None, [], "")}
 
@@ -63,8 +39,7 @@ def snapshot(incident: Incident) -> dict[str, Any]:
 
 async def create_from_report(session: AsyncSession, report: Report, *, actor: str, grade: str | None) -> Incident:
     incident = Incident(
-        **{field: getattr(report, field) for field in FRAME_FIELDS},
-        **suggested_counts([report]),
+        **assessed_values(report),
         grade=grade,
         codes=_codes(report),
     )
