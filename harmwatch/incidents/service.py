@@ -9,14 +9,16 @@ from sqlmodel import select
 
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
+from harmwatch.forms import exported_answers
 from harmwatch.incidents.assessed import FRAME_FIELDS, assessed_values, suggested_counts
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.reports.models import COUNT_NAMES, Report
 
-# Multi-valued answers carried onto the incident's `codes` (never free text: that is private).
-CODE_ANSWERS = ("weapon", "objects_hit", "sectors", "actor_types", "sources", "duration", "resolved", "time_of_day")
+# Answers carried onto the incident's `codes`, question id → key, as the forms declare them
+# (Question.export): codes only, never free text, which is private.
+CODE_ANSWERS = exported_answers()
 EDITABLE = frozenset(
     {*FRAME_FIELDS, "export_decimals", "grade", "summary_public", "notes_private", "codes"}
     | {f"{name}_{end}" for name in COUNT_NAMES for end in ("min", "max")}
@@ -29,8 +31,9 @@ class IncidentError(Exception):
         self.code = code
 
 
-def _codes(report: Report) -> dict[str, Any]:
-    return {key: report.answers[key] for key in CODE_ANSWERS if report.answers.get(key) not in (None, [], "")}
+def codes_of(answers: dict[str, Any]) -> dict[str, Any]:
+    """A report's answers as an incident's codes, under their exported keys."""
+    return {key: answers[qid] for qid, key in CODE_ANSWERS.items() if answers.get(qid) not in (None, [], "")}
 
 
 def snapshot(incident: Incident) -> dict[str, Any]:
@@ -41,7 +44,7 @@ async def create_from_report(session: AsyncSession, report: Report, *, actor: st
     incident = Incident(
         **assessed_values(report),
         grade=grade,
-        codes=_codes(report),
+        codes=codes_of(report.answers),
     )
     session.add(incident)
     await session.flush()

@@ -1,6 +1,9 @@
 """The published record is the monitor's decision: the values a monitor assessed while
 verifying reach the incident and the NGO API; the reporter's own answer stays on the report."""
 
+import csv
+import io
+
 from harmwatch.forms import Choice, PlaceCode, Text
 from harmwatch.reports.models import Report
 from tests.api.desk.conftest import post
@@ -63,3 +66,20 @@ async def test_a_reporters_about_ten_is_a_range_around_ten(as_monitor, database,
     token = await make_token(database)
     served = (await as_monitor.get(f"/api/v1/incidents/{incident_id}", headers=bearer(token))).json()
     assert (served["killed_min"], served["killed_max"]) == (8, 12)
+
+
+ACCESS = {"constraint": Choice("movement_restriction"), "place": PlaceCode("SY0200"),
+          "occurred_on": Choice("yesterday"), "time_precision": Choice("1"), "actor_type": ["local_ngo", "un_agency"],
+          "sectors": ["food"], "duration": Choice("days"), "resolved": Choice("no")}
+
+
+async def test_the_affected_actors_of_an_access_report_reach_the_incident_and_every_export(
+        as_monitor, database, settings):
+    report = await claimed_report(as_monitor, database, settings, "access", ACCESS)
+    incident_id = await verify_and_publish(as_monitor, report, {})
+    token = await make_token(database)
+    served = (await as_monitor.get(f"/api/v1/incidents/{incident_id}", headers=bearer(token))).json()
+    assert served["actor_types"] == ["un_agency", "local_ngo"] and served["sectors"] == ["food"]
+    text = (await as_monitor.get("/api/v1/incidents", params={"format": "csv"}, headers=bearer(token))).text
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [row["actor_types"] for row in rows] == ["un_agency;local_ngo"]
