@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +27,9 @@ EDITABLE = frozenset(
 )
 
 
+UNPUBLISHED = "unpublished"  # withdrawn_reason of an incident taken back without a stated reason
+
+
 class IncidentError(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -38,6 +43,13 @@ def codes_of(answers: dict[str, Any]) -> dict[str, Any]:
 
 def snapshot(incident: Incident) -> dict[str, Any]:
     return incident.model_dump(mode="json", exclude={"notes_private"})
+
+
+def version_of(incident: Incident) -> str:
+    """A short fingerprint of everything stored on the incident: a form or a merge preview made
+    from one version is refused once the incident has changed ("stale")."""
+    body = json.dumps(incident.model_dump(mode="json"), sort_keys=True, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
 async def create_from_report(session: AsyncSession, report: Report, *, actor: str, grade: str | None) -> Incident:
@@ -79,26 +91,16 @@ async def add_report(session: AsyncSession, incident: Incident, report: Report, 
 
 
 async def merge(session: AsyncSession, *, target: Incident, others: list[Incident], actor: str) -> Incident:
-    """Move every report of `others` onto `target`, delete the others, and widen the counts."""
-    for other in others:
-        if other.id == target.id:
-            raise IncidentError("merge_into_itself")
-        if other.report_type != target.report_type:
-            raise IncidentError("different_types")
-    before = snapshot(target)
-    for other in others:
-        for report in await reports_of(session, other):
-            report.incident_id = target.id
-        await session.flush()
-        await session.delete(other)
-    await _widen_counts(session, target)
-    await record(session, actor=actor, action="incident.merged", object_type="incident", object_id=target.id,
-                 before=before, after={**snapshot(target), "merged": [o.id for o in others]})
-    return target
+    """Merge without a preview, keeping the survivor's counts (scripts, tests): see merging.py."""
+    from harmwatch.incidents import merging
+
+    return await merging.merge(session, target=target, others=others, actor=actor)
 
 
 async def update(session: AsyncSession, incident: Incident, *, actor: str, changes: dict[str, Any]) -> Incident:
     """Apply a monitor's edits; counts must stay ranges (min <= max, none negative)."""
+    if incident.state == IncidentState.MERGED:
+        raise IncidentError("merged")
     unknown = set(changes) - EDITABLE
     if unknown:
         raise IncidentError("not_editable")
@@ -120,9 +122,12 @@ async def update(session: AsyncSession, incident: Incident, *, actor: str, chang
 
 
 async def set_published(session: AsyncSession, incident: Incident, *, actor: str, published: bool) -> Incident:
-    incident.state = (IncidentState.PUBLISHED if published else IncidentState.UNPUBLISHED).value
-    incident.updated_at = utcnow()
-    await session.flush()
-    await record(session, actor=actor, action="incident.published" if published else "incident.unpublished",
-                 object_type="incident", object_id=incident.id)
+    """For scripts and tests: publish (without lifecycle.publish's verified-report check), or take
+    a published incident back (a withdrawal, so NGOs see a tombstone). The desk uses lifecycle."""
+    from harmwatch.incidents import lifecycle
+
+    if published:
+        await lifecycle.publish(session, incident, actor=actor, require_verified=False)
+    elif incident.state == IncidentState.PUBLISHED:
+        await lifecycle.withdraw(session, incident, actor=actor, reason=UNPUBLISHED)
     return incident
