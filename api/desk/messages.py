@@ -30,6 +30,12 @@ ERRORS: dict[str, str] = {
     "negative_count": N_("Counts cannot be negative."),
     "min_above_max": N_("A minimum cannot be above its maximum."),
     "not_editable": N_("That field cannot be edited."),
+    "unknown_pcode": N_("%(field)s: %(pcode)s is not a place in the gazetteer."),
+    "adm2_outside_adm1": N_("District: %(pcode)s is not in the governorate %(adm1)s."),
+    "part_above_total": N_("%(field)s cannot be more than the total it is part of (at most %(max)s)."),
+    "precision_needs_point": N_("A place precision needs a point: enter the latitude and longitude, or leave "
+                                "the precision empty."),
+    "point_needs_both": N_("%(field)s: a point needs both latitude and longitude."),
     "merged": N_("This incident was merged into another one and cannot change any more."),
     "no_verified_report": N_("This incident has no verified report: verify a report into it before publishing."),
     "already_withdrawn": N_("This incident is withdrawn already."),

@@ -11,7 +11,7 @@ from api.deps import SessionDep, SettingsDep
 from api.desk import validation as check
 from api.desk.messages import FIELD_LABELS
 from api.desk.deps import CsrfChecked, CurrentUser, get_or_404
-from api.desk.templating import error, invalid, notice, see_other
+from api.desk.templating import error, invalid, keep_typed, notice, see_other
 from harmwatch import taxonomy
 from harmwatch.i18n import N_
 from harmwatch.incidents.models import Incident
@@ -22,7 +22,8 @@ from harmwatch.review import service as review
 from harmwatch.review.service import ReviewError
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
-NORMALISED_COUNTS = ("killed", "injured", "missing")
+NORMALISED_COUNTS = ("killed", "injured", "missing", "children_killed", "children_injured", "aid_workers_killed",
+                     "aid_workers_injured", "aid_workers_abducted", "people_not_reached")
 
 
 async def _verify_fields(session, report: Report, form) -> dict:
@@ -52,6 +53,9 @@ async def _verify_fields(session, report: Report, form) -> dict:
         high = check.integer(form.get(f"{name}_max"), FIELD_LABELS[f"{name}_max"], high=100_000)
         if low is not None and high is not None and low > high:
             raise check.Invalid("integer", FIELD_LABELS[f"{name}_min"], min=0, max=high)
+        if (low, high) == (getattr(report, f"{name}_min"), getattr(report, f"{name}_max")):
+            continue  # as reported: the form shows the report's own values
+
         if low is not None or high is not None:
             normalised[name] = {"min": low, "max": high}
     note = check.text(form.get("note"), N_("Note"), max_length=2000)
@@ -64,8 +68,9 @@ async def verify(request: Request, session: SessionDep, settings: SettingsDep, u
                  report_id: str):
     """Verify the report (or propose it for a second monitor's confirmation)."""
     report = await get_or_404(session, Report, report_id)
+    form = await request.form()
     try:
-        fields = await _verify_fields(session, report, await request.form())
+        fields = await _verify_fields(session, report, form)
         if settings.require_second_verification:
             await confirmation.propose(session, report, user=user, **fields)
             notice(request, "proposed")
@@ -75,8 +80,10 @@ async def verify(request: Request, session: SessionDep, settings: SettingsDep, u
             return see_other(f"/incidents/{incident.id}")
     except check.Invalid as problem:
         invalid(request, problem)
+        keep_typed(request, "verify-form", form)
     except ReviewError as problem:
-        error(request, problem.code)
+        error(request, problem.code, **problem.details)
+        keep_typed(request, "verify-form", form)
     return see_other(f"/reports/{report.id}")
 
 

@@ -13,7 +13,7 @@ from sqlmodel import select
 from api.deps import SessionDep, SettingsDep
 from api.desk import answers
 from api.desk.deps import AdminUser, CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
-from api.desk.templating import render
+from api.desk.templating import render, typed_values
 from api.desk.queue_filters import parse_filter
 from harmwatch.accounts.models import User
 from harmwatch.audit.service import record
@@ -33,6 +33,11 @@ INCIDENT_WINDOW = timedelta(days=7)
 # Side by side: the frame fields compared between a report and a possible duplicate.
 COMPARED = ("report_type", "event_type", "access_constraint", "occurred_on", "adm1_pcode", "adm2_pcode",
             "lat", "lon", *(f"{n}_{e}" for n in ("killed", "injured", "missing") for e in ("min", "max")))
+
+
+# The counts a monitor may assess on the verify form, by report type (the form's own counts).
+VERIFY_COUNTS = {"harm": ("killed", "children_killed", "injured", "children_injured", "missing"),
+                 "access": ("aid_workers_killed", "aid_workers_injured", "aid_workers_abducted", "people_not_reached")}
 
 
 async def incident_choices(session, report: Report) -> list[Incident]:
@@ -88,6 +93,8 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         "compared": COMPARED,
         "incident": await session.get(Incident, report.incident_id) if report.incident_id else None,
         "incident_choices": await incident_choices(session, report) if mine else [],
+        "verify_typed": typed_values(request, "verify-form") or {},
+        "verified_counts": VERIFY_COUNTS[report.report_type],
         "names": authors,
         "claim_live": review.claim_is_live(report, review.utcnow()),
         "mine": mine,

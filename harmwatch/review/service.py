@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from harmwatch.accounts.models import User
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
-from harmwatch.incidents import lifecycle
+from harmwatch.incidents import coherence, lifecycle
+from harmwatch.incidents.assessed import assessed_values
+from harmwatch.incidents.errors import IncidentError
 from harmwatch.incidents import service as incidents
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
@@ -78,6 +80,16 @@ def _check_incident(report: Report, incident: Incident | None) -> None:
         raise ReviewError("incident_merged", merged_into=incident.merged_into_id)
 
 
+def check_assessment(report: Report, assessment: dict[str, Any] | None) -> None:
+    """The values the monitor assessed, over the report's own, must be coherent counts (each
+    part within its total, min ≤ max)."""
+    assessed = Report(**{**report.model_dump(), "assessment": {**report.assessment, **(assessment or {})}})
+    try:
+        coherence.check_counts(assessed_values(assessed))
+    except IncidentError as problem:
+        raise ReviewError(problem.code, field=problem.field, **problem.details) from None
+
+
 def claim_is_live(report: Report, now: datetime) -> bool:
     return report.claimed_by_id is not None and report.claimed_until is not None and report.claimed_until > now
 
@@ -131,6 +143,7 @@ async def verify(
     grade = Grade(grade)
     _require_claim(report, user, now or utcnow())
     _check_incident(report, incident)
+    check_assessment(report, assessment)
     before = _move(report, S.VERIFIED)
     report.grade = grade.value
     report.reviewed_by_id, report.reviewed_at = user.id, utcnow()
