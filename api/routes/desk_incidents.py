@@ -12,7 +12,7 @@ from api.desk.messages import FIELD_LABELS
 from api.desk.deps import CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
 from api.desk.templating import error, invalid, keep_typed, notice, render, see_other, typed_values
 from harmwatch.i18n import N_
-from harmwatch.incidents import lifecycle
+from harmwatch.incidents import lifecycle, provenance
 from harmwatch.incidents import service as incidents
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
@@ -64,6 +64,7 @@ async def incident_page(request: Request, session: SessionDep, user: CurrentUser
         # A refused edit comes back with what the monitor typed, not the stored values.
         "incident": {**incident.model_dump(), **typed} if typed else incident,
         "version": incidents.version_of(incident),
+        "sources": await provenance.sources(session, incident),
         "reports": reports,
         "suggested": incidents.suggested_counts(verified),
         "count_names": COUNT_NAMES,

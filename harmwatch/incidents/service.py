@@ -49,6 +49,7 @@ def version_of(incident: Incident) -> str:
 
 
 async def create_from_report(session: AsyncSession, report: Report, *, actor: str, grade: str | None) -> Incident:
+    """A new incident from a verified report, with the monitor's assessed values."""
     incident = Incident(
         **assessed_values(report),
         grade=grade,
@@ -57,7 +58,7 @@ async def create_from_report(session: AsyncSession, report: Report, *, actor: st
     session.add(incident)
     await session.flush()
     await record(session, actor=actor, action="incident.created", object_type="incident", object_id=incident.id,
-                 after=snapshot(incident))
+                 after={**snapshot(incident), "report_id": report.id})
     return incident
 
 
