@@ -105,6 +105,7 @@ async def test_review_round_trip_in_the_browser(browser, live_server, database, 
     await page.goto(f"{live_server}/incidents/{first_incident}")
     await page.fill("#merge-form input[name=others]", str(second_incident))
     await page.click("#merge-form button")
+    await page.click("#merge-confirm")  # the preview (tests/api/desk/test_browser_lifecycle.py)
     await page.wait_for_selector("text=Incidents merged.")
     listed = await page.inner_text("#incident-reports")
     assert reports["first"][1] in listed and reports["second"][1] in listed
