@@ -11,6 +11,8 @@ from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from harmwatch.exports.records import utc
+
 CURSOR_MAX_AGE_SECONDS = 24 * 3600
 
 
@@ -41,7 +43,8 @@ class CursorSigner:
         self._serializer = URLSafeTimedSerializer(key, salt="incidents-cursor")
 
     def dump(self, position: Position, filters: dict[str, Any]) -> str:
-        moment = position.updated_at.astimezone(UTC).isoformat(timespec="microseconds")
+        # utc(), not astimezone(): SQLite's naive datetimes are UTC, not the server's local time.
+        moment = utc(position.updated_at).isoformat(timespec="microseconds")
         return self._serializer.dumps([moment, position.id, fingerprint(filters)])
 
     def load(self, cursor: str, filters: dict[str, Any], *, max_age: int = CURSOR_MAX_AGE_SECONDS) -> Position:

@@ -1,0 +1,50 @@
+"""Time is UTC whatever the server's time zone: a real `harmwatch serve` started with
+TZ=America/Bogota (UTC-5) or TZ=Asia/Damascus (UTC+3) pages through the incidents, on SQLite
+(which stores naive datetimes) and on PostgreSQL, serving each incident exactly once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from tests.api.ngo.conftest import EARLIER, bearer, make_incident, make_token
+from tests.live import serve
+
+ZONES = ["America/Bogota", "Asia/Damascus"]
+
+
+def page_through(base: str, token: str, path: str, *, limit: int, cursor_name: str, next_name: str) -> list[dict]:
+    served, cursor = [], None
+    with httpx.Client(base_url=base, headers=bearer(token), timeout=30) as http:
+        for _ in range(50):  # a cursor that never ends is a failure, not a hang
+            params = {"limit": limit, **({cursor_name: cursor} if cursor else {})}
+            response = http.get(path, params=params)
+            assert response.status_code == 200, response.text
+            body = response.json()
+            served += body["data"]
+            cursor = body[next_name]
+            if cursor is None or not body["data"]:
+                return served
+    raise AssertionError("paging did not end")
+
+
+@pytest.fixture
+async def twenty(database) -> list[int]:
+    """Twenty published incidents a minute apart: a cursor that treats UTC as local time
+    lands hours away from them, past all of them or before all of them."""
+    async with database.transaction() as session:
+        return [(await make_incident(session, updated_at=EARLIER + timedelta(minutes=i))).id for i in range(20)]
+
+
+@pytest.mark.parametrize("zone", ZONES)
+async def test_incident_paging_neither_skips_nor_repeats_in_any_server_time_zone(
+        database, database_url, tmp_path, monkeypatch, twenty, zone):
+    token = await make_token(database)
+    monkeypatch.setenv("TZ", zone)
+    with serve(database_url, tmp_path) as base:
+        served = page_through(base, token, "/api/v1/incidents", limit=6, cursor_name="cursor",
+                              next_name="next_cursor")
+    assert [record["id"] for record in served] == twenty
+    assert served[0]["updated_at"] == EARLIER.strftime("%Y-%m-%dT%H:%M:%SZ")
