@@ -12,6 +12,7 @@ from api.desk.messages import FIELD_LABELS
 from api.desk.deps import CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
 from api.desk.templating import error, invalid, notice, render, see_other
 from harmwatch.i18n import N_
+from harmwatch.incidents import lifecycle
 from harmwatch.incidents import service as incidents
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
@@ -51,6 +52,11 @@ async def incident_list(request: Request, session: SessionDep, user: CurrentUser
 async def incident_page(request: Request, session: SessionDep, user: CurrentUser, incident_id: str):
     """One incident with its reports and the counts they suggest."""
     incident = await get_or_404(session, Incident, incident_id)
+    if incident.state == IncidentState.MERGED:
+        survivor = await lifecycle.survivor_id(session, incident.id)
+        if survivor is not None:
+            notice(request, "merged_away", id=incident.id)
+            return see_other(f"/incidents/{survivor}")
     reports = await incidents.reports_of(session, incident)
     verified = [r for r in reports if r.status == ReportStatus.VERIFIED]
     return render(request, "desk/incident.html", {
@@ -102,32 +108,16 @@ async def incident_save(request: Request, session: SessionDep, user: CurrentUser
     return see_other(f"/incidents/{incident.id}")
 
 
-@router.post("/incidents/{incident_id}/merge")
-async def incident_merge(request: Request, session: SessionDep, user: CurrentUser, incident_id: str):
-    """Merge other incidents (their reports move here; they are deleted)."""
-    target = await get_or_404(session, Incident, incident_id)
-    form = await request.form()
-    try:
-        numbers = check.ids(form.get("others"), N_("Incidents to merge"))
-        others = [await session.get(Incident, n) for n in dict.fromkeys(numbers)]
-        if any(o is None for o in others):
-            raise check.Invalid("ids", N_("Incidents to merge"))
-        await incidents.merge(session, target=target, others=others, actor=actor_of(user))
-        notice(request, "merged")
-    except check.Invalid as problem:
-        invalid(request, problem)
-    except IncidentError as problem:
-        error(request, problem.code)
-    return see_other(f"/incidents/{target.id}")
-
-
 @router.post("/incidents/{incident_id}/{action}")
 async def incident_publish(request: Request, session: SessionDep, user: CurrentUser, incident_id: str,
                            action: str):
-    """Publish the incident for the NGO API, or withdraw it."""
-    if action not in ("publish", "unpublish"):
+    """Publish the incident for the NGO API (withdrawing is desk_lifecycle's, with a reason)."""
+    if action != "publish":
         raise DeskHTTPError(404)
     incident = await get_or_404(session, Incident, incident_id)
-    await incidents.set_published(session, incident, actor=actor_of(user), published=action == "publish")
-    notice(request, "published" if action == "publish" else "unpublished")
+    try:
+        await lifecycle.publish(session, incident, actor=actor_of(user))
+        notice(request, "published")
+    except IncidentError as problem:
+        error(request, problem.code)
     return see_other(f"/incidents/{incident.id}")

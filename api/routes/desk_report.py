@@ -17,6 +17,7 @@ from api.desk.templating import render
 from api.desk.queue_filters import parse_filter
 from harmwatch.accounts.models import User
 from harmwatch.audit.service import record
+from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 from harmwatch.places.gazetteer import builtin_gazetteer
 from harmwatch.reporters.models import Reporter
@@ -36,7 +37,8 @@ COMPARED = ("report_type", "event_type", "access_constraint", "occurred_on", "ad
 
 async def incident_choices(session, report: Report) -> list[Incident]:
     """Incidents a report may join: same type, close in time, same governorate (or any place)."""
-    query = select(Incident).where(Incident.report_type == report.report_type)
+    query = select(Incident).where(Incident.report_type == report.report_type,
+                                   Incident.state != IncidentState.MERGED.value)
     if report.occurred_on:
         query = query.where(Incident.occurred_on.between(report.occurred_on - INCIDENT_WINDOW,
                                                          report.occurred_on + INCIDENT_WINDOW))

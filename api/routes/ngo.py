@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Path, Query
+from fastapi.responses import JSONResponse
+from pydantic import Field
 from starlette.responses import StreamingResponse
 from starlette.types import Send
 
@@ -22,12 +24,14 @@ from api.routes.ngo_schemas import (CSV_EXAMPLE, GEOJSON_SCHEMA, ChangePage, Inc
 from harmwatch.exports import changes, reference, service
 from harmwatch.exports.cursor import CursorSigner
 from harmwatch.exports.service import FILE_NAMES, MEDIA_TYPES, CursorError, ExportFormat
-from harmwatch.i18n import LANGUAGES, N_
+from harmwatch.i18n import LANGUAGES, N_, gettext
+from harmwatch.incidents import lifecycle
 from harmwatch.places.service import gazetteer
 
 router = APIRouter(prefix="/api/v1", tags=["NGO API"], route_class=NgoRoute,
                    dependencies=[Depends(current_caller)], responses=ERROR_RESPONSES)
 
+MERGED_MESSAGE = N_("This incident was merged into another one: read the incident in merged_into.")
 CURSOR_ERRORS = {
     "invalid": N_("This cursor is not valid: pass next_cursor exactly as you received it."),
     "expired": N_("This cursor has expired: start again without it, or use updated_since."),
@@ -111,13 +115,29 @@ async def list_changes(params: Annotated[ChangesQuery, Query()], session: Sessio
     return {"data": page.changes, "next_position": page.next_position, "more": page.more}
 
 
+class MergedPointer(ErrorBody):
+    """A merged incident: it lives on in `merged_into` (also the Location header)."""
+
+    status: str = Field(description="Always merged.", examples=["merged"])
+    id: int = Field(description="The incident asked for.", examples=[1041])
+    merged_into: int = Field(description="The incident it was merged into: read that one instead.", examples=[1042])
+
+
 @router.get("/incidents/{incident_id}", response_model=IncidentRecord, responses={
+    301: {"model": MergedPointer, "description": "The incident was merged into another: `Location` and "
+          "`merged_into` name the one to read.", "headers": {"Location": {"schema": {"type": "string"}}}},
     404: {"model": ErrorBody, "description": "No published incident has this id."}})
 async def get_incident(incident_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The incident's id.",
                                                          examples=[1042])],
                        params: Annotated[LanguageQuery, Query()], session: SessionDep, accept: LanguageDep) -> Any:
     """One verified, published incident, with the same fields as in the list."""
     found = await service.incident(session, incident_id, lang=params.lang or accept)
+    if found is None and (survivor := await lifecycle.survivor_id(session, incident_id)) is not None:
+        lang = params.lang or accept
+        pointer = MergedPointer(error="merged", message=gettext(lang, MERGED_MESSAGE), parameter="incident_id",
+                                status="merged", id=incident_id, merged_into=survivor)
+        location = f"/api/v1/incidents/{survivor}" + (f"?lang={params.lang}" if params.lang else "")
+        return JSONResponse(pointer.model_dump(), status_code=301, headers={"Location": location})
     if found is None:
         raise ApiError(404, "not_found", N_("There is no published incident with this id."),
                        parameter="incident_id")

@@ -36,6 +36,19 @@ from harmwatch.forms.summary import SummaryLine, describe, display, summary
 FORMS: dict[str, Form] = {HARM_FORM.id: HARM_FORM, ACCESS_FORM.id: ACCESS_FORM}
 
 
+def exported_answers() -> dict[str, str]:
+    """Question id → the key its answer has on incidents and in exports, over every form (each
+    question declares it: Question.export). One id exported under two names is a form error."""
+    keys: dict[str, str] = {}
+    for form in FORMS.values():
+        for question in form.questions:
+            if question.exported_as is None:
+                continue
+            if keys.setdefault(question.id, question.exported_as) != question.exported_as:
+                raise ValueError(f"{question.id} is exported as {keys[question.id]!r} and {question.exported_as!r}")
+    return keys
+
+
 def get_form(form_id: str) -> Form:
     """A form by id; KeyError for an unknown one."""
     return FORMS[form_id]
@@ -45,6 +58,6 @@ __all__ = [
     "ACCESS_FORM", "FORMS", "HARM_FORM", "NONE", "PENDING", "UNKNOWN",
     "AnswerError", "Choice", "Done", "Form", "Kind", "Location", "MediaAdded", "MediaDone", "Option",
     "PlaceCode", "PlaceRef", "PlaceText", "Places", "Question", "RawAnswer", "SummaryLine", "Text", "Toggle",
-    "answer", "describe", "display", "frame", "get_form", "is_complete", "next_question", "selected",
+    "answer", "describe", "display", "exported_answers", "frame", "get_form", "is_complete", "next_question", "selected",
     "settle", "skip", "summary", "visible_questions",
 ]
