@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from harmwatch.database import utcnow
 from harmwatch.exports.changes import POSITION_SALT
 from harmwatch.exports.cursor import CursorSigner, Position
+from harmwatch.incidents import lifecycle, service
 from harmwatch.incidents.models import Incident
 from harmwatch.places.service import import_csv, load_builtin
 from tests.api.ngo.conftest import bearer, make_incident
@@ -91,6 +92,37 @@ async def test_withdrawn_and_merged_incidents_come_as_tombstones(client, token, 
     ]
     listed = await client.get("/api/v1/incidents", headers=bearer(token))
     assert listed.json()["data"] == []  # tombstones are in the feed only
+
+
+async def test_every_move_of_the_lifecycle_through_the_services_is_in_the_feed(client, token, database):
+    async with database.transaction() as session:
+        a, b, c = [(await make_incident(session, state="unpublished")).id for _ in range(3)]
+    nothing, position = await follow(client, token)
+    assert nothing == []
+
+    async def act(move) -> list[dict]:
+        nonlocal position
+        async with database.transaction() as session:
+            await move(session, *[await session.get(Incident, i) for i in (a, b, c)])
+        served, position = await follow(client, token, position)
+        return served
+
+    async def publish(session, *incidents):
+        for incident in incidents:
+            await service.set_published(session, incident, actor="test", published=True)
+
+    assert [(x["id"], x["status"]) for x in await act(publish)] == [(a, "verified"), (b, "verified"),
+                                                                  (c, "verified")]
+    edited = await act(lambda s, ia, ib, ic: service.update(s, ia, actor="test", changes={"killed_max": 9}))
+    assert [(x["id"], x["killed_max"]) for x in edited] == [(a, 9)]
+    withdrawn = await act(lambda s, ia, ib, ic: lifecycle.withdraw(s, ib, actor="test", reason="wrong district"))
+    assert [(x["id"], x["status"], x["merged_into"]) for x in withdrawn] == [(b, "withdrawn", None)]
+    merged = await act(lambda s, ia, ib, ic: service.merge(s, target=ia, others=[ic], actor="test"))
+    assert sorted((x["id"], x["status"], x.get("merged_into")) for x in merged) == [(a, "verified", None),
+                                                                                   (c, "merged", a)]
+    reopened = await act(lambda s, ia, ib, ic: lifecycle.reopen(s, ib, actor="test"))
+    assert reopened == []  # unpublished again: nothing NGOs see has changed (they hold its tombstone)
+    assert [x["id"] for x in await act(lambda s, ia, ib, ic: publish(s, ib))] == [b]
 
 
 async def test_unpublished_incidents_never_appear_in_the_feed(client, token, database, known):
