@@ -1,7 +1,8 @@
 """Benchmark of the change feed on PostgreSQL: with 10,000 and then N (default 1,000,000)
 published incidents, and 10,000 changes made since a saved position, the p95 time of one page of
-`/api/v1/changes` after that position, through a real `harmwatch serve`. Makes its own database
-(the incidents come from PostgreSQL's generate_series, as in export.py) and drops it at the end.
+`/api/v1/changes` after that position, through a real `harmwatch serve` for each size, the two
+taking turns. Makes its own databases (the incidents come from PostgreSQL's generate_series, as
+in export.py) and drops them at the end.
 
     .venv/bin/python benchmarks/feed.py [--rows N] [--limit 1000] [--rounds 5]
 
@@ -60,67 +61,70 @@ async def make_changes(url: str, rows: int, count: int) -> None:
         await conn.close()
 
 
-def page_times(base: str, token: str, after: str, *, limit: int, rounds: int) -> tuple[list[float], int]:
-    """Seconds of every page while following the feed from `after` to its end, `rounds` times;
-    and the changes served in one round."""
-    times, served = [], 0
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
-        for _ in range(rounds):
-            position, served = after, 0
-            while True:
-                started = time.perf_counter()
-                response = http.get("/api/v1/changes", params={"after": position, "limit": limit})
-                response.raise_for_status()
-                body = response.json()
-                times.append(time.perf_counter() - started)
-                served += len(body["data"])
-                position = body["next_position"]
-                if not body["more"]:
-                    break
-    return times, served
+def follow(http: httpx.Client, after: str, limit: int) -> tuple[list[float], int]:
+    """Seconds of every page while following the feed from `after` to its end, and the changes served."""
+    times, served, position = [], 0, after
+    while True:
+        started = time.perf_counter()
+        response = http.get("/api/v1/changes", params={"after": position, "limit": limit})
+        response.raise_for_status()
+        body = response.json()
+        times.append(time.perf_counter() - started)
+        served += len(body["data"])
+        position = body["next_position"]
+        if not body["more"]:
+            return times, served
 
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
-def measure(url: str, data_dir: str, token: str, rows: int, *, limit: int, rounds: int) -> float:
+def prepare(url: str, rows: int) -> tuple[str, str]:
+    """A database of `rows` published incidents, a saved position, then CHANGES changes after it."""
+    started = time.perf_counter()
+    asyncio.run(seed(url, 1, rows))
+    print(f"seeded {rows:,} published incidents in {time.perf_counter() - started:.1f} s", flush=True)
     after = asyncio.run(saved_position(url))
     asyncio.run(make_changes(url, rows, CHANGES))
-    server = Server(url, data_dir)
+    return after, asyncio.run(make_token(url))
+
+
+def run(small_url: str, large_url: str, data_dir: str, rows: int, *, limit: int, rounds: int) -> None:
+    sizes = {min(SMALL, rows): small_url, rows: large_url}
+    prepared = {size: prepare(url, size) for size, url in sizes.items()}
+    servers = {size: Server(url, data_dir) for size, url in sizes.items()}
+    times: dict[int, list[float]] = {size: [] for size in sizes}
     try:
-        times, served = page_times(server.base, token, after, limit=limit, rounds=rounds)
+        clients = {size: httpx.Client(base_url=servers[size].base, timeout=120,
+                                      headers={"Authorization": f"Bearer {prepared[size][1]}"}) for size in sizes}
+        # The two sizes take turns, so that whatever else the machine is doing weighs on both alike.
+        for _ in range(rounds):
+            for size in sizes:
+                page_seconds, served = follow(clients[size], prepared[size][0], limit)
+                assert served == CHANGES, served  # each change once: none skipped, none repeated
+                times[size] += page_seconds
     finally:
-        server.stop()
-    assert served == CHANGES, served  # each change once: none skipped, none repeated
-    seconds = p95(times)
-    print(f"{rows:>9,} incidents, {CHANGES:,} changes since the saved position: {len(times)} pages of {limit}, "
-          f"p95 {seconds * 1000:.1f} ms, median {statistics.median(times) * 1000:.1f} ms", flush=True)
-    return seconds
-
-
-def run(url: str, data_dir: str, rows: int, *, limit: int, rounds: int) -> None:
-    small = min(SMALL, rows)
-    asyncio.run(seed(url, 1, small))
-    token = asyncio.run(make_token(url))
-    small_p95 = measure(url, data_dir, token, small, limit=limit, rounds=rounds)
-    started = time.perf_counter()
-    asyncio.run(seed(url, small + 1, rows))
-    print(f"seeded {rows:,} published incidents in {time.perf_counter() - started:.1f} s", flush=True)
-    large_p95 = measure(url, data_dir, token, rows, limit=limit, rounds=rounds)
-    print(f"p95 at {small:,}: {small_p95 * 1000:.1f} ms")
-    print(f"p95 at {rows:,}: {large_p95 * 1000:.1f} ms")
-    print(f"ratio: {large_p95 / small_p95:.2f}")
+        for server in servers.values():
+            server.stop()
+    for size in sizes:
+        print(f"{size:>9,} incidents, {CHANGES:,} changes since the saved position: {len(times[size])} pages of "
+              f"{limit}, median {statistics.median(times[size]) * 1000:.1f} ms", flush=True)
+    small, large = sorted(sizes)
+    print(f"p95 at {small:,}: {p95(times[small]) * 1000:.1f} ms")
+    print(f"p95 at {large:,}: {p95(times[large]) * 1000:.1f} ms")
+    print(f"ratio: {p95(times[large]) / p95(times[small]):.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--limit", type=int, default=1000, help="changes per page")
-    parser.add_argument("--rounds", type=int, default=5, help="times the 10,000 changes are followed")
+    parser.add_argument("--rounds", type=int, default=8, help="times the 10,000 changes are followed")
     args = parser.parse_args()
-    with scratch_database("harmwatch_bench_feed") as url, tempfile.TemporaryDirectory() as data_dir:
-        run(url, data_dir, args.rows, limit=args.limit, rounds=args.rounds)
+    with (scratch_database("harmwatch_bench_feed") as small_url, scratch_database("harmwatch_bench_feed") as large_url,
+          tempfile.TemporaryDirectory() as data_dir):
+        run(small_url, large_url, data_dir, args.rows, limit=args.limit, rounds=args.rounds)
 
 
 if __name__ == "__main__":
