@@ -5,6 +5,30 @@ from __future__ import annotations
 
 from harmwatch.i18n import N_
 
+ROLES: dict[str, str] = {
+    "admin": N_("Administrator"),
+    "monitor": N_("Monitor"),
+    "ngo": N_("NGO partner (API only)"),
+}
+
+# A report's history in words (the audit page keeps the codes).
+AUDIT_ACTIONS: dict[str, str] = {
+    "report.submitted": N_("Submitted by the reporter"),
+    "report.claimed": N_("Claimed"),
+    "report.released": N_("Released"),
+    "report.verified": N_("Verified"),
+    "report.rejected": N_("Rejected"),
+    "report.question_sent": N_("Question sent to the reporter"),
+    "report.answer_received": N_("The reporter answered"),
+    "report.verification_proposed": N_("Verification proposed"),
+    "report.verification_confirmed": N_("Verification confirmed"),
+    "report.verification_sent_back": N_("Verification sent back"),
+    "report.assigned": N_("Assignment changed"),
+    "report.not_related": N_("Marked as not related to another report"),
+    "report.reopened": N_("Reopened"),
+    "comment.added": N_("Comment added"),
+}
+
 ERRORS: dict[str, str] = {
     # review
     "illegal_transition": N_("This report cannot move to that state from where it is now."),
@@ -24,12 +48,24 @@ ERRORS: dict[str, str] = {
     "reason_required": N_("Give a reason: it is kept in the audit log."),
     "reason_too_long": N_("The reason is too long: use at most 1000 characters."),
     "incident_merged": N_("That incident was merged into another one: choose the one it was merged into."),
+    "token_form_used": N_("That form was used already, so no new token was made: a token is shown only once. Create another one if you need it."),
+    # working together
+    "bulk_nothing": N_("Select at least one report and an action."),
+    "bad_assignee": N_("Choose an active monitor or admin."),
+    "empty_comment": N_("Write a comment."),
+    "comment_too_long": N_("The comment is too long: 4,000 characters at most."),
     # incidents
     "merge_into_itself": N_("An incident cannot be merged into itself."),
     "different_types": N_("Only incidents of the same report type can be merged."),
     "negative_count": N_("Counts cannot be negative."),
     "min_above_max": N_("A minimum cannot be above its maximum."),
     "not_editable": N_("That field cannot be edited."),
+    "unknown_pcode": N_("%(field)s: %(pcode)s is not a place in the gazetteer."),
+    "adm2_outside_adm1": N_("District: %(pcode)s is not in the governorate %(adm1)s."),
+    "part_above_total": N_("%(field)s cannot be more than the total it is part of (at most %(max)s)."),
+    "precision_needs_point": N_("A place precision needs a point: enter the latitude and longitude, or leave "
+                                "the precision empty."),
+    "point_needs_both": N_("%(field)s: a point needs both latitude and longitude."),
     "merged": N_("This incident was merged into another one and cannot change any more."),
     "no_verified_report": N_("This incident has no verified report: verify a report into it before publishing."),
     "already_withdrawn": N_("This incident is withdrawn already."),
@@ -73,6 +109,12 @@ FIELDS: dict[str, str] = {
 NOTICES: dict[str, str] = {
     "claimed": N_("You are reviewing this report. Your claim lasts 30 minutes."),
     "released": N_("The report is back in the queue."),
+    "assigned": N_("Assigned to %(name)s."),
+    "filter_saved": N_("View saved as “%(name)s”."),
+    "filter_deleted": N_("Saved view removed."),
+    "unassigned": N_("Nobody is assigned to the report now."),
+    "commented": N_("Comment added. Only monitors see it."),
+    "not_related": N_("%(ref)s will not be proposed as a duplicate of this report again."),
     "verified": N_("Report verified."),
     "proposed": N_("Verification proposed. A second monitor must confirm it."),
     "confirmed": N_("Verification confirmed."),

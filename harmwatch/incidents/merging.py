@@ -52,6 +52,12 @@ class MergePreview:
     versions: dict[int, str] = field(default_factory=dict)
 
     @property
+    def rows(self) -> list[MergeRow]:
+        """The rows worth showing: those where some incident (or the result) has a value."""
+        return [row for row in (*self.fields, *self.count_rows, *self.codes)
+                if any(v not in (None, "", []) for v in (row.target, row.result, *row.others))]
+
+    @property
     def differences(self) -> int:
         return sum(row.differs for row in (*self.fields, *self.count_rows, *self.codes))
 

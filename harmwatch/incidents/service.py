@@ -13,7 +13,9 @@ from harmwatch.audit.service import record
 from harmwatch.database import utcnow
 from harmwatch.forms import exported_answers
 from harmwatch.incidents.assessed import FRAME_FIELDS, assessed_values, suggested_counts
+from harmwatch.incidents import coherence
 from harmwatch.incidents.enums import IncidentState
+from harmwatch.incidents.errors import IncidentError
 from harmwatch.incidents.models import Incident
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.reports.models import COUNT_NAMES, Report
@@ -28,12 +30,6 @@ EDITABLE = frozenset(
 
 
 UNPUBLISHED = "unpublished"  # withdrawn_reason of an incident taken back without a stated reason
-
-
-class IncidentError(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 def codes_of(answers: dict[str, Any]) -> dict[str, Any]:
@@ -53,6 +49,7 @@ def version_of(incident: Incident) -> str:
 
 
 async def create_from_report(session: AsyncSession, report: Report, *, actor: str, grade: str | None) -> Incident:
+    """A new incident from a verified report, with the monitor's assessed values."""
     incident = Incident(
         **assessed_values(report),
         grade=grade,
@@ -61,7 +58,7 @@ async def create_from_report(session: AsyncSession, report: Report, *, actor: st
     session.add(incident)
     await session.flush()
     await record(session, actor=actor, action="incident.created", object_type="incident", object_id=incident.id,
-                 after=snapshot(incident))
+                 after={**snapshot(incident), "report_id": report.id})
     return incident
 
 
@@ -97,20 +94,18 @@ async def merge(session: AsyncSession, *, target: Incident, others: list[Inciden
     return await merging.merge(session, target=target, others=others, actor=actor)
 
 
-async def update(session: AsyncSession, incident: Incident, *, actor: str, changes: dict[str, Any]) -> Incident:
-    """Apply a monitor's edits; counts must stay ranges (min <= max, none negative)."""
+async def update(session: AsyncSession, incident: Incident, *, actor: str, changes: dict[str, Any],
+                 version: str | None = None) -> Incident:
+    """Apply a monitor's edits, made on `version` of the incident (refused as "stale" once it has
+    changed since), when the result is coherent (coherence.py); nothing changes otherwise."""
     if incident.state == IncidentState.MERGED:
         raise IncidentError("merged")
+    if version is not None and version != version_of(incident):
+        raise IncidentError("stale")
     unknown = set(changes) - EDITABLE
     if unknown:
         raise IncidentError("not_editable")
-    merged = {**snapshot(incident), **changes}
-    for name in COUNT_NAMES:
-        low, high = merged.get(f"{name}_min"), merged.get(f"{name}_max")
-        if (low is not None and low < 0) or (high is not None and high < 0):
-            raise IncidentError("negative_count")
-        if low is not None and high is not None and low > high:
-            raise IncidentError("min_above_max")
+    await coherence.check(session, {**snapshot(incident), **changes})
     before = snapshot(incident)
     for field, value in changes.items():
         setattr(incident, field, value)

@@ -30,6 +30,7 @@ async def propose(session: AsyncSession, report: Report, *, user: User, grade: G
     grade = Grade(grade)
     review._require_claim(report, user, utcnow())
     review._check_incident(report, incident)
+    review.check_assessment(report, assessment)
     proposal = {
         "by": user.id,
         "by_name": user.name,

@@ -12,11 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from harmwatch.accounts.models import User
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
-from harmwatch.incidents import lifecycle
+from harmwatch.incidents import coherence, lifecycle
+from harmwatch.incidents.assessed import assessed_values
+from harmwatch.incidents.errors import IncidentError
 from harmwatch.incidents import service as incidents
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging import service as messaging
+from harmwatch.review import collaboration
 from harmwatch.reports.enums import Corroboration, Grade, RejectReason, ReportStatus
 from harmwatch.reports.models import Report, ReportMessage
 
@@ -78,8 +81,25 @@ def _check_incident(report: Report, incident: Incident | None) -> None:
         raise ReviewError("incident_merged", merged_into=incident.merged_into_id)
 
 
+def check_assessment(report: Report, assessment: dict[str, Any] | None) -> None:
+    """The values the monitor assessed, over the report's own, must be coherent counts (each
+    part within its total, min ≤ max)."""
+    assessed = Report(**{**report.model_dump(), "assessment": {**report.assessment, **(assessment or {})}})
+    try:
+        coherence.check_counts(assessed_values(assessed))
+    except IncidentError as problem:
+        raise ReviewError(problem.code, field=problem.field, **problem.details) from None
+
+
 def claim_is_live(report: Report, now: datetime) -> bool:
     return report.claimed_by_id is not None and report.claimed_until is not None and report.claimed_until > now
+
+
+def claim_seconds_left(report: Report, now: datetime) -> int:
+    """Whole seconds until the claim ends (0 when there is none, or it has ended)."""
+    if not claim_is_live(report, now):
+        return 0
+    return int((report.claimed_until - now).total_seconds())
 
 
 def _require_claim(report: Report, user: User, now: datetime) -> None:
@@ -131,6 +151,7 @@ async def verify(
     grade = Grade(grade)
     _require_claim(report, user, now or utcnow())
     _check_incident(report, incident)
+    check_assessment(report, assessment)
     before = _move(report, S.VERIFIED)
     report.grade = grade.value
     report.reviewed_by_id, report.reviewed_at = user.id, utcnow()
@@ -234,6 +255,7 @@ async def receive_answer(
     before = S(report.status)
     if before == S.NEEDS_INFO:
         _move(report, S.IN_REVIEW)
+    await collaboration.reporter_answered(session, report)
     await session.flush()
     await _log(session, report, None, "report.answer_received", before, message_id=message.id)
     return message

@@ -2,11 +2,13 @@
 verifying reach the incident and the NGO API; the reporter's own answer stays on the report."""
 
 import csv
+import re
 import io
 
 from harmwatch.forms import Choice, PlaceCode, Text
 from harmwatch.reports.models import Report
 from tests.api.desk.conftest import post
+from tests.api.desk.test_incidents import FORM, edit
 from tests.api.ngo.conftest import bearer, make_token
 from tests.harmwatch.incidents.through_forms import submitted
 
@@ -83,3 +85,16 @@ async def test_the_affected_actors_of_an_access_report_reach_the_incident_and_ev
     text = (await as_monitor.get("/api/v1/incidents", params={"format": "csv"}, headers=bearer(token))).text
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert [row["actor_types"] for row in rows] == ["un_agency;local_ngo"]
+
+
+async def test_the_incident_shows_which_report_and_monitor_each_value_came_from(as_monitor, database, settings):
+    report = await claimed_report(as_monitor, database, settings)
+    incident_id = await verify_and_publish(as_monitor, report, {"killed_min": "4", "killed_max": "6"})
+    await edit(as_monitor, incident_id, {**FORM, "killed_min": "4", "killed_max": "8", "injured_min": "7",
+                                         "injured_max": "7"})
+    page = (await as_monitor.get(f"/incidents/{incident_id}")).text
+    sources = dict(re.findall(r'<dd data-field="(\w+)">(.*?)</dd>', page, re.S))
+    assert report.ref_code in sources["killed_min"] and "as assessed by mona" in sources["killed_min"]
+    assert "edited by mona" in sources["killed_max"]
+    assert "as reported, verified by mona" in sources["injured_min"]
+    assert report.ref_code in sources["event_type"]

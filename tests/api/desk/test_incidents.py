@@ -1,5 +1,7 @@
 """Incidents over HTTP: edit ranges and place, merge, publish, all audited."""
 
+import re
+
 import sqlalchemy as sa
 
 from harmwatch.audit.models import AuditEvent
@@ -17,6 +19,15 @@ async def verified_incident(database, monitor, **fields) -> Incident:
         return await review.verify(session, report, user=monitor, grade="fair")
 
 
+VERSION = re.compile(r'name="version" value="([0-9a-f]+)"')
+
+
+async def edit(client, incident_id, data):
+    """Post the incident form as a browser would after loading the incident page."""
+    version = VERSION.search((await client.get(f"/incidents/{incident_id}")).text).group(1)
+    return await post(client, f"/incidents/{incident_id}", {"version": version, **data})
+
+
 FORM = {"time_precision": "1", "export_decimals": "2", "occurred_on": "2026-11-20", "adm1_pcode": "SY02",
         "adm2_pcode": "SY0200"}
 
@@ -25,7 +36,7 @@ async def test_edit_ranges_place_summary_and_precision(as_monitor, database, mon
     incident = await verified_incident(database, monitor)
     page = await as_monitor.get(f"/incidents/{incident.id}")
     assert "suggested by the reports" in page.text
-    await post(as_monitor, f"/incidents/{incident.id}", {**FORM, "killed_min": "3", "killed_max": "6",
+    await edit(as_monitor, incident.id, {**FORM, "killed_min": "3", "killed_max": "6",
                                                          "injured_min": "", "lat": "36.2", "lon": "37.1",
                                                          "export_decimals": "1", "summary_public": "Market hit."})
     async with database.transaction() as session:
@@ -38,9 +49,9 @@ async def test_edit_ranges_place_summary_and_precision(as_monitor, database, mon
 
 async def test_minimum_above_maximum_is_refused(as_monitor, database, monitor):
     incident = await verified_incident(database, monitor)
-    await post(as_monitor, f"/incidents/{incident.id}", {**FORM, "killed_min": "9", "killed_max": "2"})
+    await edit(as_monitor, incident.id, {**FORM, "killed_min": "9", "killed_max": "2"})
     assert "A minimum cannot be above its maximum." in (await as_monitor.get(f"/incidents/{incident.id}")).text
-    await post(as_monitor, f"/incidents/{incident.id}", {**FORM, "killed_min": "-1"})
+    await edit(as_monitor, incident.id, {**FORM, "killed_min": "-1"})
     assert "Killed, minimum: enter a whole number" in (await as_monitor.get(f"/incidents/{incident.id}")).text
     async with database.transaction() as session:
         assert (await session.get(Incident, incident.id)).killed_min == 2
