@@ -5,8 +5,10 @@ position, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from harmwatch import migrate
@@ -75,3 +77,20 @@ async def test_the_horizon_stops_at_this_databases_open_transactions(database):
         await held.rollback()
     async with database.sessions() as reader:
         assert await horizon(reader) > held_xid
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_on_sqlite_no_later_change_can_commit_while_one_holds_an_earlier_position(database, database_url):
+    """SQLite's one writer is what makes its positions commit-ordered: while a transaction that
+    took a position is open, no other can write an incident, so none can take a later one first."""
+    path = database_url.split("///", 1)[1]
+    async with database.sessions() as held:
+        await held.execute(sa.insert(T), [row(0)])  # position taken, not committed
+        other = sqlite3.connect(path, timeout=0)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("UPDATE incidents SET grade = 'weak'")
+        finally:
+            other.close()
+        await held.commit()
+    assert await order(database) == [1]
