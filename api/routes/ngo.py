@@ -1,5 +1,6 @@
 """The NGO API under /api/v1: verified, published incidents (paged JSON or streamed CSV, HXL,
-GeoJSON, data package), one incident, the places and the taxonomy. Bearer token required."""
+GeoJSON, data package), the change feed, one incident, the places and the taxonomy. Bearer token
+required."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from api.ratelimit import RateLimiter
 from api.routes import ngo_docs
 from api.routes.ngo_auth import CallerDep, LanguageDep, current_caller
 from api.routes.ngo_errors import ERROR_RESPONSES, ApiError, ErrorBody, NgoRoute
-from api.routes.ngo_params import Format, IncidentQuery, LanguageQuery, PlacesQuery, TaxonomyQuery
-from api.routes.ngo_schemas import CSV_EXAMPLE, GEOJSON_SCHEMA, IncidentPage, IncidentRecord, PlaceList, Taxonomy
-from harmwatch.exports import reference, service
+from api.routes.ngo_params import ChangesQuery, Format, IncidentQuery, LanguageQuery, PlacesQuery, TaxonomyQuery
+from api.routes.ngo_schemas import (CSV_EXAMPLE, GEOJSON_SCHEMA, ChangePage, IncidentPage, IncidentRecord, PlaceList,
+                                    Taxonomy)
+from harmwatch.exports import changes, reference, service
 from harmwatch.exports.cursor import CursorSigner
 from harmwatch.exports.service import FILE_NAMES, MEDIA_TYPES, CursorError, ExportFormat
 from harmwatch.i18n import LANGUAGES, N_, gettext
@@ -34,6 +36,14 @@ CURSOR_ERRORS = {
     "invalid": N_("This cursor is not valid: pass next_cursor exactly as you received it."),
     "expired": N_("This cursor has expired: start again without it, or use updated_since."),
     "other_filters": N_("This cursor was made for other filters: keep the filters while paging."),
+    "future": N_("This cursor is ahead of every change here: it comes from another database, or from before "
+                 "a restore. Start again without it."),
+}
+POSITION_ERRORS = {
+    "invalid": N_("This position is not valid: pass next_position exactly as you received it."),
+    "other_filters": N_("This position was made for other filters: keep the filters from one call to the next."),
+    "future": N_("This position is ahead of every change here: it comes from another database, or from before "
+                 "a restore. Start again without it."),
 }
 LIST_CONTENT = {
     "application/json": {"schema": {"$ref": "#/components/schemas/IncidentPage"}},
@@ -85,6 +95,24 @@ async def list_incidents(params: Annotated[IncidentQuery, Query()], session: Ses
     except CursorError as error:
         raise ApiError(400, f"cursor_{error.code}", CURSOR_ERRORS[error.code], parameter="cursor") from None
     return {"data": page.records, "next_cursor": page.next_cursor}
+
+
+@router.get("/changes", response_model=ChangePage, responses={
+    400: {"model": ErrorBody, "description": "The position is forged, edited, made for other filters or ahead "
+          "of every change."}})
+async def list_changes(params: Annotated[ChangesQuery, Query()], session: SessionDep, settings: SettingsDep,
+                       accept: LanguageDep) -> Any:
+    """Every change to the published record since `after`, exactly once, in feed order: a
+    publication, an edit, a renamed place (the incident's current record), a withdrawal or a merge
+    (a tombstone). A change is served only once no change that could come before it is still being
+    saved. Keep `next_position` and pass it as `after` next time: no change is ever skipped."""
+    signer = CursorSigner(settings.derived_key("cursor"), salt=changes.POSITION_SALT)
+    try:
+        page = await changes.changes(session, signer, params.filters(), after=params.after, limit=params.limit,
+                                     lang=params.lang or accept)
+    except CursorError as error:
+        raise ApiError(400, f"position_{error.code}", POSITION_ERRORS[error.code], parameter="after") from None
+    return {"data": page.changes, "next_position": page.next_position, "more": page.more}
 
 
 class MergedPointer(ErrorBody):
