@@ -14,7 +14,10 @@ class Reporter(SQLModel, table=True):
     __tablename__ = "reporters"
 
     id: int | None = Field(default=None, primary_key=True)
+    # What monitors see: random (harmwatch.privacy.random_pseudonym), new after /forget.
     pseudonym: str = Field(sa_type=sa.String(32), unique=True, index=True)
+    # How the bot finds the row from a Telegram id (a keyed hash); None once forgotten.
+    lookup_key: str | None = Field(default=None, sa_type=sa.String(32), unique=True, index=True)
     chat_id_enc: str | None = Field(default=None, sa_type=sa.String(255))
     lang: str = Field(default="en", sa_type=sa.String(8))
     forgotten: bool = Field(default=False)

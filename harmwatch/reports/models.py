@@ -130,6 +130,9 @@ class Media(SQLModel, table=True):
     size: int
     mime_type: str = Field(sa_type=sa.String(100))
     path: str = Field(sa_type=sa.String(255))
+    # How Telegram carried it: "photo" (recompressed by Telegram, metadata stripped: not the
+    # original), or "document", "video", "voice", "audio" (the file as sent). None: not recorded.
+    sent_as: str | None = Field(default=None, sa_type=sa.String(16))
     received_at: datetime = Field(default_factory=utcnow)
     draft_id: int | None = Field(default=None, foreign_key="drafts.id", index=True, ondelete="SET NULL")
     report_id: int | None = Field(default=None, foreign_key="reports.id", index=True, ondelete="CASCADE")

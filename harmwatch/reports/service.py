@@ -111,7 +111,7 @@ async def submit_draft(session: AsyncSession, draft: Draft, *, reporter: Reporte
         )
     await session.delete(draft)
     await session.flush()
-    await record(session, actor=f"reporter:{reporter.pseudonym}", action="report.submitted",
+    await record(session, actor="reporter", action="report.submitted",
                  object_type="report", object_id=report.id,
                  after={"ref_code": report.ref_code, "type": report.report_type, "channel": channel})
     return report
