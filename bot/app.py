@@ -17,7 +17,7 @@ from bot import callbacks, conversation, media, outbox
 from bot.delivery import PatientDelivery
 from bot.ordering import PerChatOrder
 from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported
-from bot.render import Outcome, Reply, notice, tr
+from bot.render import Outcome, Reply, tr
 from harmwatch.database import Database
 from harmwatch.i18n import LANGUAGES, normalise_language
 from harmwatch.places.gazetteer import Gazetteer
@@ -30,8 +30,7 @@ from harmwatch.settings import Settings
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 COMMANDS = ("new", "status", "cancel", "language", "privacy", "forget", "help")
-UNSUPPORTED = ("sticker", "voice", "video", "video_note", "audio", "animation", "poll", "contact", "dice",
-               "game", "venue", "story")
+UNSUPPORTED = ("sticker", "animation", "poll", "contact", "dice", "game", "venue", "story")
 
 
 def _command_descriptions(lang: str) -> list[BotCommand]:
@@ -133,16 +132,10 @@ class ReporterBot:
                 await session.execute(select(Reporter.id).where(Reporter.id == reporter.id).with_for_update())
             # Button taps are not counted: a whole form is two dozen of them.
             flood = "ok" if update.callback_query else reporters.count_message(reporter)
-            if flood == "ok":
-                gesture = await self._gesture(session, update, received)
-                ctx = conversation.Context(self.places, date.today(), self.settings.media_max_bytes)
-                outcome = await conversation.handle(session, ctx, reporter, gesture)
-            elif flood == "warn":
-                _ = tr(reporter.lang)
-                outcome = Outcome([notice(_("You are sending messages very fast. Please wait a minute, "
-                                            "then carry on."))])
-            else:
-                outcome = Outcome()
+            gesture = await self._gesture(session, update, received)
+            ctx = conversation.Context(self.places, date.today(), self.settings.media_max_bytes,
+                                       self.settings.media_dir)
+            outcome = await conversation.handle(session, ctx, reporter, gesture, flood=flood)
         await self._send(update, chat.id, outcome)
 
     async def _receive_file(self, update: Update, user_id: int, context) -> media.Received | media.TooLarge | None:
@@ -181,9 +174,10 @@ class ReporterBot:
             draft = await reports.draft_of(session, await reporters.find_reporter(
                 session, self.settings, telegram_user_id=update.effective_user.id))
             stored, _ = await reports.add_media(session, draft=draft, sha256=received.sha256, size=received.size,
-                                                mime_type=received.mime_type, path=received.path)
+                                                mime_type=received.mime_type, path=received.path,
+                                                sent_as=received.sent_as)
             return File(stored.id)
-        if message.photo or message.document:  # a file when none is asked for: not downloaded
+        if media.incoming(message) is not None:  # a file not asked for (or over a limit): not downloaded
             return File(None)
         return Unsupported()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +14,8 @@ from bot import render
 from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported
 from bot.render import Outcome, Reply, tr
 from harmwatch import forms
-from harmwatch.forms import AnswerError, Choice, Done, Location, MediaAdded, PlaceCode, PlaceText, Text, Toggle
+from harmwatch.forms import (AnswerError, Choice, Done, Location, MediaAdded, PlaceCode, PlaceText, Text, Toggle,
+                            selected)
 from harmwatch.forms.model import PENDING, UNKNOWN, Kind
 from harmwatch.i18n import LANGUAGES
 from harmwatch.places.gazetteer import Gazetteer
@@ -29,6 +31,7 @@ class Context:
     places: Gazetteer
     today: date
     max_file_bytes: int
+    media_dir: Path | None = None  # where discarded drafts' files are deleted from
 
     @property
     def max_file_mb(self) -> int:
@@ -36,13 +39,31 @@ class Context:
 
 
 def wants_file(reporter: Reporter | None, draft: Draft | None) -> bool:
-    """Whether a photo or document would be kept now (so the bot only downloads those)."""
-    if reporter is None:
+    """Whether a file would be kept now, so the bot downloads only those: never over the flood
+    limit, never past the files question's limit."""
+    if reporter is None or reporters.flooded(reporter):
         return False
     if reporter.awaiting_report_id is not None:
         return True
-    return draft is not None and draft.current is not None and \
-        forms.get_form(draft.form_id).question(draft.current).kind is Kind.MEDIA
+    if draft is None or draft.current is None:
+        return False
+    question = forms.get_form(draft.form_id).question(draft.current)
+    return question.kind is Kind.MEDIA and len(selected(draft.answers, question.id)) < question.max_items
+
+
+def _flooded(reporter: Reporter, draft: Draft | None, gesture: Gesture, flood: str) -> Outcome:
+    """Over the flood limit nothing is stored; an answer to the question on screen is never
+    dropped silently (up to twice the limit: past that it is no person typing)."""
+    _ = tr(reporter.lang)
+    answering = isinstance(gesture, (Typed, Shared, File)) and (
+        reporter.awaiting_report_id is not None or (draft is not None and draft.current is not None))
+    if answering and reporter.flood_count <= 2 * reporters.FLOOD_LIMIT:
+        return Outcome([render.notice(_("You are sending messages very fast, so I did not save this one. "
+                                        "Please wait a minute, then send it again."))])
+    if flood == "warn":
+        return Outcome([render.notice(_("You are sending messages very fast. Please wait a minute, "
+                                        "then carry on."))])
+    return Outcome()
 
 
 def _resume(ctx: Context, reporter: Reporter, draft: Draft, note: str | None = None) -> Reply:
@@ -56,10 +77,14 @@ def _resume(ctx: Context, reporter: Reporter, draft: Draft, note: str | None = N
                            ctx.places, note=note)
 
 
-async def handle(session: AsyncSession, ctx: Context, reporter: Reporter, gesture: Gesture) -> Outcome:
-    """One gesture of one reporter; the caller commits before sending the outcome."""
+async def handle(session: AsyncSession, ctx: Context, reporter: Reporter, gesture: Gesture, *,
+                 flood: str = "ok") -> Outcome:
+    """One gesture of one reporter; the caller commits before sending the outcome. `flood` is
+    what the flood limit said of it: "ok", "warn" (the first over the limit) or "drop"."""
     _ = tr(reporter.lang)
     draft = await reports.draft_of(session, reporter)
+    if flood != "ok":
+        return _flooded(reporter, draft, gesture, flood)
     if isinstance(gesture, Command):
         return await _command(session, ctx, reporter, draft, gesture.name)
     if isinstance(gesture, Pressed):
@@ -80,7 +105,10 @@ async def handle(session: AsyncSession, ctx: Context, reporter: Reporter, gestur
         return Outcome([_resume(ctx, reporter, draft, _("Please use the buttons below."))])
     question = forms.get_form(draft.form_id).question(draft.current)
     if isinstance(gesture, File):
-        if question.kind is not Kind.MEDIA or gesture.media_id is None:
+        if question.kind is Kind.MEDIA and gesture.media_id is None:  # the files question is full
+            note = _("You can add up to %(max)s files. Please tap Done to go on.") % {"max": question.max_items}
+            return Outcome([_resume(ctx, reporter, draft, note)])
+        if question.kind is not Kind.MEDIA:
             return Outcome([_resume(ctx, reporter, draft, _("Please answer this question first; you can send "
                                                               "photos at the end."))])
         raw = MediaAdded(gesture.media_id)
@@ -143,15 +171,16 @@ async def _pressed(session: AsyncSession, ctx: Context, reporter: Reporter, draf
         if draft is not None and any(not k.startswith("_") for k in draft.answers):
             return Outcome([_resume(ctx, reporter, draft, _("You have a report in progress. Carry on below, "
                                                               "or send /cancel to discard it."))])
-        draft = await reports.start_draft(session, reporter, form_id=button.arg)
+        draft = await reports.start_draft(session, reporter, form_id=button.arg, media_dir=ctx.media_dir)
         return Outcome([_resume(ctx, reporter, draft)])
     if button.action in (cb.CANCEL_YES, cb.CANCEL_NO):
-        if button.action == cb.CANCEL_YES and await reports.discard_draft(session, reporter):
+        if button.action == cb.CANCEL_YES and await reports.discard_draft(session, reporter,
+                                                                            media_dir=ctx.media_dir):
             return Outcome([Reply(render.notice(_("Your draft was discarded.")).text, edit_message_id=pressed.message_id)])
         return Outcome([Reply(render.notice(_("Nothing was changed.")).text, edit_message_id=pressed.message_id)])
     if button.action in (cb.FORGET_YES, cb.FORGET_NO):
         if button.action == cb.FORGET_YES and not reporter.forgotten:
-            await reporters.forget(session, reporter)
+            await reporters.forget(session, reporter, media_dir=ctx.media_dir)
             return Outcome([Reply(render.notice(_("Done. Your reports are no longer linked to you, and we deleted "
                                                    "what we needed to write to you.")).text,
                                   edit_message_id=pressed.message_id)])
@@ -214,7 +243,7 @@ async def _answer_monitor(session: AsyncSession, ctx: Context, reporter: Reporte
             reporter.awaiting_report_id = report.id
             return Outcome([render.notice(note)])
         media = await session.get(Media, gesture.media_id)
-        media.report_id = report.id
+        media.report_id, media.draft_id = report.id, None  # not the draft's: discarding it keeps this
         await receive_answer(session, report, body="", media_id=media.id)
     else:
         body = gesture.text.strip()[:4000]

@@ -103,6 +103,9 @@ def question(lang: str, form: Form, draft_answers: dict[str, Any], q: Question, 
     hint = None if q.help else _hint(lang, q)  # one line of guidance is enough on a phone
     if hint:
         parts.append(escape(hint))
+    if q.kind is Kind.MEDIA:  # Telegram recompresses photos and strips their metadata
+        parts.append(escape(_("Voice notes and videos are welcome too. To keep a photo exactly as taken, "
+                              "send it as a file: 📎 → File, then pick the photo.")))
     if note:
         parts.insert(0, escape(note))
     rows: list[list[InlineKeyboardButton]] = []

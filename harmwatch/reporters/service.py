@@ -4,6 +4,7 @@ from their reports and destroys what led from a Telegram id to them."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -59,14 +60,20 @@ def count_message(reporter: Reporter) -> str:
     return "warn" if reporter.flood_count == FLOOD_LIMIT + 1 else "drop"
 
 
-async def forget(session: AsyncSession, reporter: Reporter) -> int:
+def flooded(reporter: Reporter) -> bool:
+    """Whether the reporter's next message would be over the flood limit (nothing is fetched then)."""
+    window = reporter.flood_window_start
+    return window is not None and utcnow() - window <= FLOOD_WINDOW and reporter.flood_count >= FLOOD_LIMIT
+
+
+async def forget(session: AsyncSession, reporter: Reporter, *, media_dir: Path | None = None) -> int:
     """Unlink the reporter from every report and destroy what leads to them: the lookup key, the
     chat id, the pseudonym, their draft, messages waiting for them. The reports stay, anonymous.
     Returns how many reports were unlinked."""
     result = await session.execute(
         sa.update(Report).where(Report.reporter_id == reporter.id).values(reporter_id=None)
     )
-    await discard_draft(session, reporter)
+    await discard_draft(session, reporter, media_dir=media_dir)
     await session.execute(sa.delete(OutboxMessage).where(OutboxMessage.reporter_id == reporter.id))
     reporter.chat_id_enc = None
     reporter.forgotten = True
