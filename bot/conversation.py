@@ -149,8 +149,20 @@ async def _apply(session: AsyncSession, ctx: Context, reporter: Reporter, draft:
     if pressed_message is not None:
         replies.append(Reply(render.answered(lang, question, answers.get(question.id), ctx.places),
                              edit_message_id=pressed_message))
-    replies.append(_resume(ctx, reporter, draft))
+    replies.append(_resume(ctx, reporter, draft, _matched_area(lang, raw, answers.get(question.id), ctx.places)))
     return Outcome(replies)
+
+
+def _matched_area(lang: str, raw, value, places: Gazetteer) -> str | None:
+    """After a shared point, which area it was matched to, in words, so a wrong pin shows."""
+    if not isinstance(raw, Location) or not isinstance(value, dict):
+        return None
+    _ = tr(lang)
+    names = [places.name(code, lang) for code in (value.get("adm2"), value.get("adm1")) if code]
+    if not names:
+        return _("That point is not in any area I know. You can change the place before sending.")
+    return _("That point is in %(area)s. If that is wrong, you can change it before sending.") % {
+        "area": ", ".join(dict.fromkeys(names))}
 
 
 async def _pressed(session: AsyncSession, ctx: Context, reporter: Reporter, draft: Draft | None,
@@ -250,8 +262,20 @@ async def _answer_monitor(session: AsyncSession, ctx: Context, reporter: Reporte
         await receive_answer(session, report, body=body)
     replies = [render.notice(_("Thank you. Your answer was added to report %(code)s.") % {"code": report.ref_code})]
     if draft is not None:
-        replies.append(_resume(ctx, reporter, draft))
+        replies.append(_resume(ctx, reporter, draft, _matched_area(lang, raw, answers.get(question.id), ctx.places)))
     return Outcome(replies)
+
+
+def _matched_area(lang: str, raw, value, places: Gazetteer) -> str | None:
+    """After a shared point, which area it was matched to, in words, so a wrong pin shows."""
+    if not isinstance(raw, Location) or not isinstance(value, dict):
+        return None
+    _ = tr(lang)
+    names = [places.name(code, lang) for code in (value.get("adm2"), value.get("adm1")) if code]
+    if not names:
+        return _("That point is not in any area I know. You can change the place before sending.")
+    return _("That point is in %(area)s. If that is wrong, you can change it before sending.") % {
+        "area": ", ".join(dict.fromkeys(names))}
 
 
 async def _command(session: AsyncSession, ctx: Context, reporter: Reporter, draft: Draft | None,

@@ -25,19 +25,23 @@ EARLIEST_DATE = date(2011, 3, 15)
 COUNT_HELP = N_("Send a number like 3, or a range like 3-5. If you do not know, say so: "
                 "that is not the same as none.")
 
+# On the first screen that offers sharing a location, and on every later one (DOMAIN: safety).
+SAFE_LOCATION = N_("Careful: a location you share can show where you are. Share one only if it is safe, and "
+                   "move the pin to where it happened, not where you are. Never use \"current location\".")
+
 
 def where() -> tuple[Question, ...]:
     return (
         Question("place", Kind.PLACE, N_("Where did it happen? Choose the governorate, type the name of the "
                                          "town or area, or share a location."), short=N_("Place"),
-                 max_length=200),
+                 max_length=200, help=SAFE_LOCATION),
         Question("district", Kind.PLACE, N_("Which district?"), required=False, allow_unknown=True,
                  max_length=200, level=2, within="place", when=place_without_district("place")),
         Question("location", Kind.LOCATION, N_("If it is safe, share the exact spot: use the attachment button, "
                                                "choose Location and move the pin. Or skip this."),
                                                         short=N_("Exact spot"),
                  required=False, when=has_no_point("place"),
-                 help=N_("A shared location can show where you are. Skip this if that could put you in danger.")),
+                 help=SAFE_LOCATION),
         Question("geo_precision", Kind.CHOICE, N_("How close is that point to where it happened?"),
                  required=False, options=options_of("geo_precision"), when=has_point("place", "location"),
                  column="geo_precision"),
