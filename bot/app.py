@@ -16,7 +16,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from bot import callbacks, conversation, media, outbox
 from bot.delivery import PatientDelivery
 from bot.ordering import PerChatOrder
-from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported
+from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported, replied_text
 from bot.render import Outcome, Reply, tr
 from harmwatch.database import Database
 from harmwatch.i18n import LANGUAGES, normalise_language
@@ -161,11 +161,12 @@ class ReporterBot:
             return Pressed(callbacks.unpack(query.data), message_id)
         message = update.message
         if message is None:
-            return Edited()
+            edited = update.edited_message
+            return Edited(edited.message_id, edited.text) if edited is not None else Edited()
         if message.text is not None:
             if message.text.startswith("/"):
                 return Command(message.text[1:].split()[0].split("@")[0].lower() if len(message.text) > 1 else "")
-            return Typed(message.text)
+            return Typed(message.text, message.message_id, replied_text(message))
         if message.location is not None:
             return Shared(message.location.latitude, message.location.longitude)
         if isinstance(received, media.TooLarge):
@@ -176,7 +177,7 @@ class ReporterBot:
             stored, _ = await reports.add_media(session, draft=draft, sha256=received.sha256, size=received.size,
                                                 mime_type=received.mime_type, path=received.path,
                                                 sent_as=received.sent_as)
-            return File(stored.id)
+            return File(stored.id, replied_to=replied_text(message))
         if media.incoming(message) is not None:  # a file not asked for (or over a limit): not downloaded
             return File(None)
         return Unsupported()

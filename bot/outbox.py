@@ -33,7 +33,8 @@ def text_for(message: OutboxMessage, lang: str) -> str:
         return "\n\n".join([
             intro,
             f"<i>{escape(message.params.get('question', ''))}</i>",
-            escape(_("Send your answer here as your next message (text or a photo).")),
+            escape(_("Reply to this message to answer (swipe it, or tap and hold → Reply): text, a photo "
+                     "or a voice note.")),
         ])
     if message.params.get("status") == "verified":
         return escape(_("Your report %(code)s was checked and verified. Thank you: it is now part of the "

@@ -38,6 +38,11 @@ def tr(lang: str):
     return translator(lang).gettext
 
 
+def shorten(text: str, limit: int = 300) -> str:
+    """A long answer (a testimony) as its beginning: a Telegram message holds 4096 characters."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
     return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
 
@@ -142,7 +147,7 @@ def question(lang: str, form: Form, draft_answers: dict[str, Any], q: Question, 
 def answered(lang: str, q: Question, value: Any, places: Gazetteer) -> str:
     """The text a question's message is edited to once answered: its buttons are gone."""
     _ = tr(lang)
-    return f"{escape(_(q.label))}\n✓ <b>{escape(display(lang, q, value, places))}</b>"
+    return f"{escape(_(q.label))}\n✓ <b>{escape(shorten(display(lang, q, value, places)))}</b>"
 
 
 def place_candidates(lang: str, candidates, step: int, typed: str) -> Reply:
@@ -161,7 +166,7 @@ def review(lang: str, form: Form, answers: dict[str, Any], step: int, places: Ga
     lines = [f"<b>{escape(heading)}</b>", ""]
     for line in summary(form, answers):
         title = escape(_(line.question.title))
-        lines.append(f"• {title}: <b>{escape(display(lang, line.question, line.value, places))}</b>"
+        lines.append(f"• {title}: <b>{escape(shorten(display(lang, line.question, line.value, places)))}</b>"
                      if line.answered else f"• {title}: —")
     rows = [
         [_button(_("Send the report"), cb.pack(cb.SUBMIT, step))],
@@ -210,9 +215,9 @@ def notice(text: str) -> Reply:
     return Reply(escape(text))
 
 
-def confirm(text: str, yes: tuple[str, str], no: tuple[str, str]) -> Reply:
-    rows = [[_button(yes[0], cb.pack(yes[1])), _button(no[0], cb.pack(no[1]))]]
-    return Reply(escape(text), InlineKeyboardMarkup(rows))
+def confirm(text: str, yes: tuple[str, str], no: tuple[str, str] | None) -> Reply:
+    buttons = [_button(yes[0], cb.pack(yes[1]))] + ([_button(no[0], cb.pack(no[1]))] if no else [])
+    return Reply(escape(text), InlineKeyboardMarkup([buttons]))
 
 
 __all__ = ["NONE", "UNKNOWN", "Outcome", "Reply"]

@@ -74,7 +74,7 @@ def closing() -> tuple[Question, ...]:
     return (
         Question("description", Kind.TEXT, N_("Is there anything else we should know? Describe what happened "
                                                "in your own words, or skip."), short=N_("Your description"),
-                 required=False, max_length=2000),
+                 required=False, max_length=12_000),  # a testimony: three of Telegram's longest messages
         Question("media", Kind.MEDIA, N_("Do you have photos or documents? Send them now, then tap "
                                          "Done. Or skip."), short=N_("Files"),
                  required=False, max_items=10,

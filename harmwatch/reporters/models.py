@@ -26,6 +26,9 @@ class Reporter(SQLModel, table=True):
     # The report whose monitor question the reporter's next message answers. No foreign key:
     # reports already point here, and a cycle would make SQLite's table copies unsortable.
     awaiting_report_id: int | None = None
+    # A message that may be for the monitor's question or for the form, until the reporter says.
+    held_text: str | None = Field(default=None, sa_type=sa.Text)
+    held_media_id: int | None = None
     # Flood limit, kept here so every bot worker sees the same count.
     flood_window_start: datetime | None = None
     flood_count: int = Field(default=0)

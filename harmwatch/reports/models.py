@@ -69,6 +69,9 @@ class Draft(SQLModel, table=True):
     step: int = 0
     # Words the reporter typed for a place that matched several: kept if they choose "keep what I wrote".
     typed_place: str | None = Field(default=None, sa_type=sa.String(255))
+    # The chat around the answers: {"answered": {telegram message id: question id}} so an edited
+    # message updates its answer, and {"fragments": [...]} for a long text Telegram split.
+    chat: dict[str, Any] = json_field()
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = '0008'
 down_revision: str | None = '0002'
@@ -74,6 +75,11 @@ def upgrade() -> None:
     with op.batch_alter_table('reporters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('lookup_key', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True))
         batch_op.create_index(batch_op.f('ix_reporters_lookup_key'), ['lookup_key'], unique=True)
+        batch_op.add_column(sa.Column('held_text', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('held_media_id', sa.Integer(), nullable=True))
+    with op.batch_alter_table('drafts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('chat', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'),
+                                      nullable=False, server_default='{}'))
     with op.batch_alter_table('media', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sent_as', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
     connection = op.get_bind()
@@ -89,7 +95,11 @@ def downgrade() -> None:
                        .values(pseudonym=reporters.c.lookup_key))
     with op.batch_alter_table('media', schema=None) as batch_op:
         batch_op.drop_column('sent_as')
+    with op.batch_alter_table('drafts', schema=None) as batch_op:
+        batch_op.drop_column('chat')
     with op.batch_alter_table('reporters', schema=None) as batch_op:
+        batch_op.drop_column('held_media_id')
+        batch_op.drop_column('held_text')
         batch_op.drop_index(batch_op.f('ix_reporters_lookup_key'))
         batch_op.drop_column('lookup_key')
 

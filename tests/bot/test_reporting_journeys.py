@@ -157,7 +157,9 @@ async def test_monitor_question_reaches_the_reporter_and_the_answer_lands_on_the
     last = (await sandbox.client.bot_messages(chatter.chat))[-1]
     question = await chatter.reply_after(last["message_id"])
     assert report.ref_code in question["text"] and "Quelle rue exactement ? <script>" in question["text"]
-    reply = await chatter.say("Rue des Boulangers, près de la boulangerie")
+    sent = await chatter.client.send_text(chatter.user, "Rue des Boulangers, près de la boulangerie",
+                                          reply_to=question)  # a reply to the question goes onto its report
+    reply = await chatter.reply_after(sent["message"]["message_id"])
     assert report.ref_code in reply["text"]
     async with database.transaction() as session:
         thread = (await session.scalars(sa.select(ReportMessage).order_by(ReportMessage.id))).all()
