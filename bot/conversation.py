@@ -317,6 +317,13 @@ async def _draft_button(session: AsyncSession, ctx: Context, reporter: Reporter,
         return Outcome([_resume(ctx, reporter, draft)])
     if draft.current is None:
         return Outcome(toast=_("This question was already answered."))
+    if button.action == cb.BACK:
+        ids = [q.id for q in forms.visible_questions(form, draft.answers)]
+        index = ids.index(draft.current) if draft.current in ids else len(ids)
+        if index == 0:
+            return Outcome(toast=_("This is the first question."))
+        await reports.save_answers(session, draft, draft.answers, current=ids[index - 1])
+        return Outcome([_resume(ctx, reporter, draft)])  # its old buttons are stale now
     if button.action == cb.OTHER_DAY:
         return Outcome([render.notice(_("Send the date as day/month/year, for example 20/11/2026."))])
     raw = {
@@ -364,7 +371,13 @@ async def _command(session: AsyncSession, ctx: Context, reporter: Reporter, draf
         return Outcome([render.confirm(_("Discard the report you are writing? This cannot be undone."),
                                        (_("Yes, discard it"), cb.CANCEL_YES), (_("No, keep it"), cb.CANCEL_NO))])
     if name == "status":
-        return Outcome([render.status(reporter.lang, await reporters.reports_of(session, reporter))])
+        in_progress = None
+        if draft is not None:
+            form = forms.get_form(draft.form_id)
+            visible = forms.visible_questions(form, draft.answers)
+            in_progress = render.progress(form, draft.answers, form.question(draft.current)) if draft.current \
+                else (len(visible), len(visible))
+        return Outcome([render.status(reporter.lang, await reporters.reports_of(session, reporter), in_progress)])
     if name == "language":
         return Outcome([render.choose_language(reporter.lang)])
     if name == "privacy":

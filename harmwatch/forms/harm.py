@@ -13,6 +13,7 @@ from harmwatch.taxonomy import EventType, Weapon
 _PERSONAL = {EventType.ABDUCTION_FORCED_DISAPPEARANCE, EventType.SEXUAL_VIOLENCE, EventType.ARREST_DETENTION}
 _WITH_WEAPON = {str(e) for e in EventType} - {str(e) for e in _PERSONAL} - {EventType.SUICIDE_BOMB, EventType.GRENADE}
 _WITH_OBJECTS = {str(e) for e in EventType} - {str(e) for e in _PERSONAL}
+_NOT_SEXUAL = chosen("event_type", {str(e) for e in EventType} - {EventType.SEXUAL_VIOLENCE})
 
 HARM_FORM = Form(
     id="harm",
@@ -25,10 +26,22 @@ HARM_FORM = Form(
                  column="event_type"),
         *questions.where(),
         *questions.when(),
-        questions.count("killed", N_("How many people were killed?")),
+        questions.count("detained", N_("How many people were detained?"), required=False,
+                        when=chosen("event_type", {EventType.ARREST_DETENTION}), in_report_columns=False,
+                        short=N_("People detained")),
+        questions.count("abducted", N_("How many people were taken?"), required=False,
+                        when=chosen("event_type", {EventType.ABDUCTION_FORCED_DISAPPEARANCE}),
+                        in_report_columns=False, short=N_("People taken")),
+        # Survivors of sexual violence are asked about gently, and not with the shelling wording.
+        questions.count("survivors", N_("How many survivors were there, if you know?"), required=False,
+                        when=chosen("event_type", {EventType.SEXUAL_VIOLENCE}), in_report_columns=False,
+                        short=N_("Survivors"),
+                        help=N_("Share only what you are comfortable sharing; every question can be skipped. "
+                                "Nobody outside the review team will see it.")),
+        questions.count("killed", N_("How many people were killed?"), when=_NOT_SEXUAL),
         questions.count("children_killed", N_("How many of those killed were children (under 18)?"),
                         required=False, when=may_be_more_than_zero("killed"), part_of="killed"),
-        questions.count("injured", N_("How many people were injured?")),
+        questions.count("injured", N_("How many people were injured?"), when=_NOT_SEXUAL),
         questions.count("children_injured", N_("How many of those injured were children (under 18)?"),
                         required=False, when=may_be_more_than_zero("injured"), part_of="injured"),
         questions.count("missing", N_("How many people are missing?"), required=False),

@@ -71,6 +71,7 @@ async def to_media_question(chatter: Chatter, event: str = "Abduction or forced 
     await chatter.tap("Today")
     await chatter.tap("That exact day")
     await chatter.tap("Skip")
+    await chatter.tap("I don't know")  # how many were taken
     for _ in range(3):
         await chatter.tap("None")
     await chatter.tap("I don't know")  # attribution
