@@ -1,0 +1,31 @@
+"""The reviewer's language corrections stay in the catalogs (issue 10, item 8)."""
+
+import pytest
+
+from harmwatch.i18n import translator
+
+CORRECTED = [
+    ("ar", "Yes, forget me", "نعم، افصلني عن بلاغاتي"),
+    ("uk", "Needs or the right to aid denied", "Невизнання потреб"),
+    ("uk", "UN agency", "Агентство ООН"),
+    ("uk", "Send the report", "Надіслати звернення"),
+    ("uk", "Who was affected", "Хто постраждав"),
+    ("ru", "Discard the report you are writing? This cannot be undone.",
+     "Удалить незаконченное сообщение о происшествии?"),
+    ("fa", "Protection", "حمایت"),
+    ("fa", "Evening", "عصر"),
+    ("fr", "Needs or the right to aid denied", "Déni des besoins"),
+    ("es", "Needs or the right to aid denied", "Negación de la existencia de necesidades"),
+]
+GONE = [("uk", "мухафаз"), ("ru", "мухафаз"), ("fa", "چه بر سر گزارش")]
+
+
+@pytest.mark.parametrize(("lang", "msgid", "expected"), CORRECTED)
+def test_a_corrected_translation_is_used(lang, msgid, expected):
+    assert expected in translator(lang).gettext(msgid)
+
+
+@pytest.mark.parametrize(("lang", "word"), GONE)
+def test_a_replaced_word_is_gone_from_the_catalog(lang, word):
+    with open(f"locales/{lang}/LC_MESSAGES/messages.po", encoding="utf-8") as po:
+        assert word not in "".join(line for line in po if line.startswith(("msgstr", '"')))
