@@ -29,3 +29,14 @@ def test_a_corrected_translation_is_used(lang, msgid, expected):
 def test_a_replaced_word_is_gone_from_the_catalog(lang, word):
     with open(f"locales/{lang}/LC_MESSAGES/messages.po", encoding="utf-8") as po:
         assert word not in "".join(line for line in po if line.startswith(("msgstr", '"')))
+
+
+def test_spanish_addresses_people_as_usted():
+    import re
+
+    # Forms that can only be "tú" (3rd-person "envía", "revisa" are usted's and the bot's too).
+    informal = re.compile(r"\b(tú|tu|tus|te|ti|contigo|puedes|quieres|tienes|sabes|estás|eres|debes|toca|elige|"
+                          r"escribe|comparte|omite|vuelve a|usa el|usa los)\b", re.IGNORECASE)
+    with open("locales/es/LC_MESSAGES/messages.po", encoding="utf-8") as po:
+        text = "".join(line for line in po if line.startswith(("msgstr", '"')))
+    assert not informal.findall(text)
