@@ -120,7 +120,7 @@ class ReporterBot:
         if chat.type != ChatType.PRIVATE:
             if update.effective_message is not None:  # nothing is stored from groups and channels
                 _ = tr(lang)
-                await context.bot.send_message(chat.id, _("Please write to me in a private chat."))
+                await context.bot.send_message(chat.id, _("Please write to me in a private chat."), protect_content=True)
             return
         received = await self._receive_file(update, user.id, context)
         async with self.db.transaction() as session:
@@ -198,7 +198,8 @@ async def send_reply(bot, chat_id: int, reply: Reply) -> None:
         except BadRequest as error:  # "message is not modified" and the like: nothing to change
             log.info("Edit skipped: %s", error.message)
         return
-    await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard)
+    await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard,
+                           protect_content=True)  # no forwarding or saving of what the reporter said
 
 
 __all__ = ["ReporterBot", "TelegramError", "send_reply"]

@@ -286,7 +286,9 @@ async def _pressed(session: AsyncSession, ctx: Context, reporter: Reporter, draf
         if button.action == cb.FORGET_YES and not reporter.forgotten:
             await reporters.forget(session, reporter, media_dir=ctx.media_dir)
             return Outcome([Reply(render.notice(_("Done. Your reports are no longer linked to you, and we deleted "
-                                                   "what we needed to write to you.")).text,
+                                                   "what we needed to write to you. This chat is still on your "
+                                                   "phone and on Telegram: delete it if it could put you at "
+                                                   "risk.")).text,
                                   edit_message_id=pressed.message_id)])
         return Outcome([Reply(render.notice(_("Nothing was changed.")).text, edit_message_id=pressed.message_id)])
     if draft is None:
@@ -382,10 +384,14 @@ async def _command(session: AsyncSession, ctx: Context, reporter: Reporter, draf
         return Outcome([render.choose_language(reporter.lang)])
     if name == "privacy":
         return Outcome([render.notice(_(
-            "What we keep: your answers, your files, and the language you chose. Your Telegram name, "
-            "username and number are never stored. Monitors see your reports under a code name, never "
-            "your identity; we keep your chat number encrypted only to answer you. Published data never "
-            "contains your name, your words or your files. Send /forget to unlink yourself from your reports."))])
+            "What is kept, and where:\n"
+            "• On your phone and on Telegram's servers: this chat, until you delete it. Delete it yourself, or "
+            "turn on Telegram's auto-delete timer for this chat (its menu → Auto-delete).\n"
+            "• In Harmwatch: your answers, your files and the language you chose, and your chat number, "
+            "encrypted, only to answer you. Never your Telegram name, username or phone number.\n"
+            "Monitors see your reports under a code name, never your identity. Published data never contains "
+            "your name, your words or your files. Send /forget to unlink yourself from your reports; it does "
+            "not delete this chat."))])
     if name == "forget":
         return Outcome([render.confirm(_("Unlink you from all your reports and delete what we need to write to "
                                          "you? The reports stay, anonymous. You will not be able to see their "

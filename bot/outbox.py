@@ -59,7 +59,7 @@ async def deliver_once(bot: ReporterBot) -> int:
             message.attempts += 1
             try:
                 await bot.application.bot.send_message(chat_id, text_for(message, reporter.lang),
-                                                       parse_mode=ParseMode.HTML)
+                                                       parse_mode=ParseMode.HTML, protect_content=True)
             except TelegramError as error:
                 log.warning("Outbox message %s not delivered (%s), attempt %s", message.id,
                             type(error).__name__, message.attempts)
