@@ -40,3 +40,10 @@ def test_spanish_addresses_people_as_usted():
     with open("locales/es/LC_MESSAGES/messages.po", encoding="utf-8") as po:
         text = "".join(line for line in po if line.startswith(("msgstr", '"')))
     assert not informal.findall(text)
+
+
+def test_arabic_dates_use_levantine_month_names():
+    from harmwatch.forms import HARM_FORM, display
+
+    shown = display("ar", HARM_FORM.question("occurred_on"), "2026-11-20")
+    assert "تشرين الثاني" in shown and "نوفمبر" not in shown
