@@ -47,7 +47,7 @@ def wants_file(reporter: Reporter | None, draft: Draft | None) -> bool:
         return True
     if draft is None or draft.current is None:
         return False
-    question = forms.get_form(draft.form_id).question(draft.current)
+    question = forms.get_form(draft.form_id, draft.form_version).question(draft.current)
     return question.kind is Kind.MEDIA and len(selected(draft.answers, question.id)) < question.max_items
 
 
@@ -67,7 +67,7 @@ def _flooded(reporter: Reporter, draft: Draft | None, gesture: Gesture, flood: s
 
 
 def _resume(ctx: Context, reporter: Reporter, draft: Draft, note: str | None = None) -> Reply:
-    form = forms.get_form(draft.form_id)
+    form = forms.get_form(draft.form_id, draft.form_version)
     if draft.current is None:
         reply = render.review(reporter.lang, form, draft.answers, draft.step, ctx.places)
         if note:
@@ -106,7 +106,7 @@ async def handle(session: AsyncSession, ctx: Context, reporter: Reporter, gestur
 def _files_for_form(draft: Draft | None, gesture: Gesture) -> bool:
     """A file sent at the files question is for the form, whatever else is open."""
     return isinstance(gesture, File) and draft is not None and draft.current is not None and \
-        forms.get_form(draft.form_id).question(draft.current).kind is Kind.MEDIA
+        forms.get_form(draft.form_id, draft.form_version).question(draft.current).kind is Kind.MEDIA
 
 
 def _then_resume(ctx: Context, reporter: Reporter, draft: Draft | None, reply: Reply) -> Outcome:
@@ -124,7 +124,7 @@ async def _message(session: AsyncSession, ctx: Context, reporter: Reporter, draf
         return Outcome([render.welcome(reporter.lang)])
     if draft.current is None:
         return Outcome([_resume(ctx, reporter, draft, _("Please use the buttons below."))])
-    question = forms.get_form(draft.form_id).question(draft.current)
+    question = forms.get_form(draft.form_id, draft.form_version).question(draft.current)
     if isinstance(gesture, File):
         if question.kind is Kind.MEDIA and gesture.media_id is None:  # the files question is full
             note = _("You can add up to %(max)s files. Please tap Done to go on.") % {"max": question.max_items}
@@ -159,7 +159,7 @@ async def _long_text(session: AsyncSession, ctx: Context, reporter: Reporter, dr
 async def _joined(session: AsyncSession, ctx: Context, reporter: Reporter, draft: Draft,
                   pieces: list[str]) -> Outcome:
     _ = tr(reporter.lang)
-    question = forms.get_form(draft.form_id).question(draft.current)
+    question = forms.get_form(draft.form_id, draft.form_version).question(draft.current)
     text, cut = corrections.fit("".join(pieces).strip(), question.max_length)
     note = _("I joined your %(num)s messages into one answer of %(chars)s characters.") % {
         "num": len(pieces), "chars": len(text)}
@@ -177,7 +177,7 @@ async def _edited(session: AsyncSession, ctx: Context, reporter: Reporter, draft
     """An edited message that answered a question updates that answer, and says so."""
     _ = tr(reporter.lang)
     question_id = corrections.answered_by(draft, gesture.message_id)
-    form = forms.get_form(draft.form_id) if draft else None
+    form = forms.get_form(draft.form_id, draft.form_version) if draft else None
     if question_id is None or gesture.text is None or \
             question_id not in {q.id for q in forms.visible_questions(form, draft.answers)}:
         return Outcome([render.notice(_("I could not use your edit: that message is not an answer to the report "
@@ -202,7 +202,7 @@ async def _apply(session: AsyncSession, ctx: Context, reporter: Reporter, draft:
                  pressed_message: int | None = None, message_id: int = 0) -> Outcome:
     """Validate one answer to the current question, store it, and render what comes next."""
     lang = reporter.lang
-    form = forms.get_form(draft.form_id)
+    form = forms.get_form(draft.form_id, draft.form_version)
     question = form.question(draft.current)
     try:
         if raw == "skip":
@@ -299,7 +299,7 @@ async def _pressed(session: AsyncSession, ctx: Context, reporter: Reporter, draf
 async def _draft_button(session: AsyncSession, ctx: Context, reporter: Reporter, draft: Draft,
                         button: cb.Button, message_id: int) -> Outcome:
     _ = tr(reporter.lang)
-    form = forms.get_form(draft.form_id)
+    form = forms.get_form(draft.form_id, draft.form_version)
     if button.action == cb.SUBMIT and draft.current is None:
         try:
             report = await reports.submit_draft(session, draft, reporter=reporter, lang=reporter.lang)
@@ -375,7 +375,7 @@ async def _command(session: AsyncSession, ctx: Context, reporter: Reporter, draf
     if name == "status":
         in_progress = None
         if draft is not None:
-            form = forms.get_form(draft.form_id)
+            form = forms.get_form(draft.form_id, draft.form_version)
             visible = forms.visible_questions(form, draft.answers)
             in_progress = render.progress(form, draft.answers, form.question(draft.current)) if draft.current \
                 else (len(visible), len(visible))

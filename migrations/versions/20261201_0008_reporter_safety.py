@@ -7,7 +7,7 @@ the hash chain is sealed again from the first changed row, with an `audit.reseal
 says so (a chain that kept the old actors would tie every report to a Telegram id for ever).
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0012
 Create Date: 2026-12-01 15:30:00
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0008'
-down_revision: str | None = '0002'
+down_revision: str | None = '0012'  # chained after main's desk migrations at merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
