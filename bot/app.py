@@ -120,7 +120,8 @@ class ReporterBot:
         if chat.type != ChatType.PRIVATE:
             if update.effective_message is not None:  # nothing is stored from groups and channels
                 _ = tr(lang)
-                await context.bot.send_message(chat.id, _("Please write to me in a private chat."), protect_content=True)
+                await context.bot.send_message(chat.id, _("Please write to me in a private chat."),
+                                               protect_content=True)
             return
         received = await self._receive_file(update, user.id, context)
         async with self.db.transaction() as session:
