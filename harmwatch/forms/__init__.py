@@ -17,7 +17,7 @@ from harmwatch.forms.engine import (
 )
 from harmwatch.forms.errors import AnswerError
 from harmwatch.forms.frame import frame
-from harmwatch.forms.harm import HARM_FORM
+from harmwatch.forms.harm import HARM_FORM, HARM_FORM_V1
 from harmwatch.forms.inputs import (
     Choice,
     Done,
@@ -37,7 +37,8 @@ from harmwatch.forms.summary import SummaryLine, describe, display, summary
 FORMS: dict[str, Form] = {HARM_FORM.id: HARM_FORM, ACCESS_FORM.id: ACCESS_FORM}
 # Every version a stored draft or report may have answered. A form that changes gets a new
 # version and its old one stays here, so that a report is always read with its own questions.
-FORM_VERSIONS: dict[tuple[str, int], Form] = {(form.id, form.version): form for form in FORMS.values()}
+FORM_VERSIONS: dict[tuple[str, int], Form] = {(form.id, form.version): form
+                                              for form in (*FORMS.values(), HARM_FORM_V1)}
 
 
 def exported_answers() -> dict[str, str]:
