@@ -36,7 +36,8 @@ def text_for(message: OutboxMessage, lang: str) -> str:
             intro,
             f"<i>{links.marked(question)}</i>",
             *([links.warning(lang)] if links.has_links(question) else []),
-            escape(_("Send your answer here as your next message (text or a photo).")),
+            escape(_("Reply to this message to answer (swipe it, or tap and hold → Reply): text, a photo "
+                     "or a voice note.")),
         ])
     if message.params.get("status") == "verified":
         return escape(_("Your report %(code)s was checked and verified. Thank you: it is now part of the "
@@ -61,7 +62,8 @@ async def deliver_once(bot: ReporterBot) -> int:
             message.attempts += 1
             try:
                 await bot.application.bot.send_message(chat_id, text_for(message, reporter.lang),
-                                                       parse_mode=ParseMode.HTML, link_preview_options=links.NO_PREVIEW)
+                                                       parse_mode=ParseMode.HTML, protect_content=True,
+                                                       link_preview_options=links.NO_PREVIEW)
             except TelegramError as error:
                 log.warning("Outbox message %s not delivered (%s), attempt %s", message.id,
                             type(error).__name__, message.attempts)

@@ -1,7 +1,7 @@
 """security: spent one-off codes (unique) and the desk sessions the server honours
 
 Revision ID: 0007
-Revises: 0012
+Revises: 0008
 Create Date: 2026-12-01 15:25:23.170346
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0007'
-down_revision: str | None = '0012'
+down_revision: str | None = '0008'  # chained after main's newest at merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
