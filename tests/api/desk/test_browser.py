@@ -211,7 +211,9 @@ async def test_bot_report_reaches_the_desk_and_the_reporter_hears_back(browser, 
         await page.click("#ask-button")
         question = await sandbox.wait_for_bot_message(chatter.chat, after=last["message_id"], timeout=20)
         assert ref in question["text"] and "Which street exactly?" in question["text"]
-        await chatter.say("Baker street, by the mill")
+        # The reporter answers by replying to the question (a plain message would be asked about).
+        sent = await chatter.client.send_text(chatter.user, "Baker street, by the mill", reply_to=question)
+        await chatter.reply_after(sent["message"]["message_id"])
         # Asking moved the monitor on through the queue; the report keeps the answer.
         assert page.url != report_page
         await page.goto(report_page)
