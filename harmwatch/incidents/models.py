@@ -47,7 +47,7 @@ class Incident(CountRanges, table=True):
     notes_private: str = Field(default="", sa_type=sa.Text)
     state: str = Field(default=IncidentState.UNPUBLISHED.value, sa_type=sa.String(16), index=True)
     # A merged incident points to the one that took its reports (the desk and the API follow it).
-    merged_into_id: int | None = Field(default=None, foreign_key="incidents.id")
+    merged_into_id: int | None = Field(default=None, foreign_key="incidents.id", index=True)
     withdrawn_reason: str = Field(default="", sa_type=sa.Text)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, index=True)

@@ -48,9 +48,10 @@ class Notice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     kind: str = Field(sa_type=sa.String(24))  # reporter_answered | assigned | mentioned
-    report_id: int | None = Field(default=None, foreign_key="reports.id", ondelete="CASCADE")
-    incident_id: int | None = Field(default=None, foreign_key="incidents.id", ondelete="CASCADE")
-    by_user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    # Indexed, as every foreign key here: deleting a report or an incident looks its notices up.
+    report_id: int | None = Field(default=None, foreign_key="reports.id", ondelete="CASCADE", index=True)
+    incident_id: int | None = Field(default=None, foreign_key="incidents.id", ondelete="CASCADE", index=True)
+    by_user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL", index=True)
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = None
 
