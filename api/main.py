@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.routes import desk, ngo, telegram
+from api.routes import desk, ngo, ready, telegram
 from harmwatch.database import Database
 from harmwatch.settings import Settings, get_settings
 
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, *, port: int | None = None, wit
         """Liveness: the process answers."""
         return {"status": "ok"}
 
+    ready.install(app)
     telegram.install(app, settings)
     ngo.install(app)
     desk.install(app)

@@ -77,17 +77,21 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
     logging.getLogger("uvicorn.access").addFilter(_QuietSandbox())
-    # The web chat holds long polls open: do not wait for them on shutdown.
+    # On SIGTERM requests in flight (webhook updates) get HARMWATCH_SHUTDOWN_GRACE seconds to
+    # finish, then the bot gets as long again to send the replies it owes. Not longer: the web
+    # chat's long polls would hold a shutdown up for a minute.
     uvicorn.run(create_app(settings, port=port, with_bot=True), host=host, port=port, proxy_headers=True,
-                log_level="info", timeout_graceful_shutdown=3)
+                log_level="info", timeout_graceful_shutdown=max(1, round(settings.shutdown_grace)))
 
 
 @app.command()
-def bot() -> None:
-    """Run the bot alone, with long polling (a second process beside `serve`, or instead of it)."""
+def bot(take_over: Annotated[bool, typer.Option("--take-over", help="Delete a webhook that is set and poll instead")]
+        = False) -> None:
+    """Run the bot alone, with long polling, instead of the bot in `serve` (webhook mode). One
+    receiver at a time: it refuses to start while a webhook is set, unless --take-over."""
     import signal
 
-    from bot.app import ReporterBot
+    from bot.app import ReporterBot, WebhookActive
     from harmwatch.places.service import gazetteer
 
     settings = get_settings()
@@ -107,8 +111,15 @@ def bot() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await reporter_bot.start(polling=True)
-        typer.echo("Bot running (long polling). Ctrl-C stops it.")
+        try:
+            await reporter_bot.start(polling=True, take_over=take_over)
+        except WebhookActive as active:
+            typer.echo(f"Not polling: a webhook receives this bot's updates ({active.url}), probably `harmwatch "
+                       "serve` in webhook mode. Two receivers would take updates from each other. Stop that, or "
+                       "run `harmwatch bot --take-over` to delete the webhook and poll here.", err=True)
+            raise typer.Exit(3) from None
+        typer.echo("Bot running (long polling; an update is confirmed to Telegram only once it is saved). "
+                   "Ctrl-C stops it.")
         try:
             await stop.wait()
         finally:

@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from harmwatch.accounts.models import ApiToken, LoginAttempt, Role, User
 from harmwatch.audit.models import AuditEvent
 from harmwatch.incidents.models import Incident
-from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
+from harmwatch.messaging.models import OutboxMessage, OutgoingReply, ProcessedUpdate
 from harmwatch.places.models import Place
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Draft, Media, Report, ReportMessage
@@ -21,6 +21,7 @@ __all__ = [
     "Media",
     "OutboxMessage",
     "Place",
+    "OutgoingReply",
     "ProcessedUpdate",
     "Report",
     "ReportMessage",

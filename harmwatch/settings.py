@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     require_second_verification: bool = False
     # Seconds between two looks at the outbox (messages from the desk to reporters).
     outbox_interval: float = 2.0
+    # Seconds between looks for replies that failed or were left by a crashed worker.
+    reply_retry_interval: float = 1.0
+    # Seconds a stopping process keeps finishing updates in flight and sending their replies.
+    shutdown_grace: float = 10.0
+    # PostgreSQL: a statement (or a wait for a lock) longer than this fails the update, which
+    # Telegram then delivers again, instead of hanging.
+    db_statement_timeout: float = 15.0
+    db_lock_timeout: float = 5.0
 
     @field_validator("secret_key")
     @classmethod

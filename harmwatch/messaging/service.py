@@ -80,11 +80,3 @@ async def claim_update(session: AsyncSession, update_id: int) -> bool:
         insert(ProcessedUpdate).values(update_id=update_id, processed_at=utcnow()).on_conflict_do_nothing()
     )
     return result.rowcount == 1
-
-
-async def pending_for_delivery(session: AsyncSession, *, limit: int = 20) -> list[OutboxMessage]:
-    """Unsent messages, locked so that two bot workers never send the same one."""
-    query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)
-    if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list((await session.scalars(query)).all())
