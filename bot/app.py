@@ -22,17 +22,23 @@ from bot.ordering import ChatTurns
 from bot.polling import Poller
 from bot.replies import ReplySender, owe
 from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported
-from bot.render import Outcome, Reply, notice, tr
+from bot.render import Outcome, notice, tr
 from harmwatch.database import Database
 from harmwatch.i18n import LANGUAGES, normalise_language
 from harmwatch.places.gazetteer import Gazetteer
 from harmwatch.reporters import service as reporters
 from harmwatch.reports import service as reports
+from harmwatch.messaging import service as messaging
 from harmwatch.messaging.service import claim_update
+from harmwatch.privacy import pseudonym
 from harmwatch.settings import Settings
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# A worker holding a reporter's newer update waits at most this long (in rounds) for another
+# worker to apply an older one that arrived first; after that the older one is refused.
+ORDER_WAIT, ORDER_WAIT_ROUNDS = 0.05, 60
+CALLBACK_PATIENCE = 5.0  # Telegram lets a button press be answered for some 15 s
 COMMANDS = ("new", "status", "cancel", "language", "privacy", "forget", "help")
 UNSUPPORTED = ("sticker", "voice", "video", "video_note", "audio", "animation", "poll", "contact", "dice",
                "game", "venue", "story")
@@ -168,22 +174,32 @@ class ReporterBot:
             await self._from_group(update, chat.id, lang)
             return
         received = await self._receive_file(update, user.id)
-        first = False
+        key = pseudonym(self.settings, user.id)
         async with self.db.transaction() as session:
-            await self._time_limits(session)
-            if await claim_update(session, update.update_id):
-                first = True
+            fresh = await messaging.arrive(session, update.update_id, reporter_key=key)
+        outcome = None
+        for round_ in range(ORDER_WAIT_ROUNDS):
+            async with self.db.transaction() as session:
+                await self._time_limits(session)
+                if not fresh or not await messaging.take_for_applying(session, update.update_id):
+                    # Delivered again, or applied by another worker: its replies may still be owed.
+                    reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user.id)
+                    break
                 reporter = await reporters.get_or_create_reporter(
                     session, self.settings, telegram_user_id=user.id, chat_id=chat.id, lang=lang)
+                if round_ < ORDER_WAIT_ROUNDS - 1 and await messaging.earlier_in_flight(
+                        session, update.update_id, reporter_key=key):
+                    await session.rollback()  # another worker applies an older one: let it go first
+                    await asyncio.sleep(ORDER_WAIT)
+                    continue
                 outcome = await self._outcome(session, update, reporter, received)
                 await owe(session, self.sender.cipher, reporter_id=reporter.id, chat_id=chat.id,
                           update_id=update.update_id, replies=outcome.replies)
-            else:  # delivered again: its replies may not have gone out yet
-                reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user.id)
+                break
         if reporter is not None:
             self.sender.kick(reporter.id)
-        if first and update.callback_query is not None:
-            self._answer(update.callback_query, outcome.toast)
+        if outcome is not None and update.callback_query is not None:
+            self._answer(reporter.id, update.callback_query, outcome.toast)
 
     async def _outcome(self, session, update: Update, reporter, received) -> Outcome:
         if not reporters.note_update(reporter, update.update_id):
@@ -221,10 +237,14 @@ class ReporterBot:
             self._in_background(self.application.bot.send_message(
                 chat_id, _("Please write to me in a private chat."), rate_limit_args=ONCE))
 
-    def _answer(self, query: CallbackQuery, toast: str | None) -> None:
-        """Best-effort: a failed answer only leaves the button's spinner turning a little longer;
-        it never holds up the edit and the next question."""
-        self._in_background(self.application.bot.answer_callback_query(query.id, text=toast, rate_limit_args=ONCE))
+    def _answer(self, reporter_id: int, query: CallbackQuery, toast: str | None) -> None:
+        """Best-effort, after the edit it belongs with (the spinner stops as the message
+        changes): a failed answer never holds up the edit and the next question."""
+        async def answer() -> None:
+            await self.sender.settled(reporter_id, CALLBACK_PATIENCE)
+            await self.application.bot.answer_callback_query(query.id, text=toast, rate_limit_args=ONCE)
+
+        self._in_background(answer())
 
     def _in_background(self, call) -> None:
         async def run() -> None:

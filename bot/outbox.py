@@ -4,6 +4,7 @@ Only the bot decrypts chat ids; a reporter who used /forget is never written to.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from telegram.error import TelegramError
 
 from bot.delivery import ONCE, classify
 from bot.render import tr
+from bot.replies import finish_patiently
 from harmwatch.messaging import delivery
 from harmwatch.messaging.models import OutboxMessage
 from harmwatch.privacy import ChatIdCipher
@@ -49,7 +51,8 @@ async def deliver_once(bot: ReporterBot) -> int:
     cipher = ChatIdCipher(bot.settings)
     while True:
         async with bot.db.transaction() as session:
-            message = await delivery.lease_next(session, OutboxMessage)
+            message = await delivery.lease_next(session, OutboxMessage,
+                                                 lease=timedelta(seconds=bot.settings.reply_lease))
             if message is None:
                 return sent
             reporter = await session.get(Reporter, message.reporter_id)
@@ -74,6 +77,5 @@ async def deliver_once(bot: ReporterBot) -> int:
                 else:
                     await delivery.postpone(session, OutboxMessage, message.id, seconds=failure.retry_in)
             continue
-        async with bot.db.transaction() as session:
-            await delivery.finish(session, OutboxMessage, message.id, outcome="sent")
+        await finish_patiently(bot.db, OutboxMessage, message.id, outcome="sent")
         sent += 1

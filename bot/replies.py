@@ -51,6 +51,7 @@ class ReplySender:
     def __init__(self, bot: ReporterBot) -> None:
         self.bot = bot
         self.cipher = ChatIdCipher(bot.settings)
+        self.lease = timedelta(seconds=bot.settings.reply_lease)
         self._drains: dict[int, asyncio.Task] = {}
         self._again: set[int] = set()
 
@@ -69,6 +70,12 @@ class ReplySender:
             self._again.discard(reporter_id)
             self.kick(reporter_id)
 
+    async def settled(self, reporter_id: int, timeout: float) -> None:
+        """Wait (up to `timeout`) until the reporter's replies in flight have been sent."""
+        task = self._drains.get(reporter_id)
+        if task is not None:
+            await asyncio.wait({task}, timeout=timeout)
+
     @property
     def active(self) -> int:
         return len(self._drains)
@@ -86,7 +93,7 @@ class ReplySender:
         """Lease, send and mark the reporter's oldest reply; False when there is nothing to send now."""
         db = self.bot.db
         async with db.transaction() as session:
-            row = await delivery.lease_next(session, OutgoingReply, reporter_id=reporter_id)
+            row = await delivery.lease_next(session, OutgoingReply, reporter_id=reporter_id, lease=self.lease)
             if row is None:
                 return False
             chat_id = self.cipher.decrypt(row.chat_id_enc) if row.chat_id_enc else None
@@ -116,8 +123,7 @@ class ReplySender:
                     outcome = "rejected"
                 await delivery.finish(session, OutgoingReply, row.id, outcome=outcome)
             return True
-        async with db.transaction() as session:
-            await delivery.finish(session, OutgoingReply, row.id, outcome=outcome)
+        await finish_patiently(db, OutgoingReply, row.id, outcome=outcome)
         return True
 
     async def _call(self, row: OutgoingReply, chat_id: int) -> None:
@@ -168,6 +174,21 @@ class ReplySender:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def finish_patiently(db, model, row_id: int, *, outcome: str, attempts: int = 30) -> None:
+    """Mark a message sent, waiting out a database blip (a restart takes a second or two): a
+    mark that is lost would send the message a second time once its lease ran out."""
+    for attempt in range(attempts):
+        try:
+            async with db.transaction() as session:
+                await delivery.finish(session, model, row_id, outcome=outcome)
+            return
+        except Exception as error:
+            if attempt == attempts - 1:
+                raise
+            log.warning("Marking message %s sent failed (%s); trying again", row_id, type(error).__name__)
+            await asyncio.sleep(0.5)
 
 
 def _aware(moment):

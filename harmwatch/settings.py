@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     outbox_interval: float = 2.0
     # Seconds between looks for replies that failed or were left by a crashed worker.
     reply_retry_interval: float = 1.0
+    # Seconds a sender holds a reply it is sending; a worker that dies holding it frees it then.
+    # Longer than one Bot API call with its timeouts (about 15 s), or a slow call is sent twice.
+    reply_lease: float = 20.0
     # Seconds a stopping process keeps finishing updates in flight and sending their replies.
     shutdown_grace: float = 10.0
     # PostgreSQL: a statement (or a wait for a lock) longer than this fails the update, which

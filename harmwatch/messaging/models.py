@@ -12,12 +12,16 @@ from harmwatch.database import JSONType, utcnow
 
 
 class ProcessedUpdate(SQLModel, table=True):
-    """One row per Telegram update_id: the unique key makes each update count once."""
+    """One row per Telegram update_id: the unique key makes each update count once. A row is
+    written when the update arrives; `applied_at` once its effects are committed."""
 
     __tablename__ = "processed_updates"
 
     update_id: int = Field(sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
     processed_at: datetime = Field(default_factory=utcnow, index=True)
+    # The reporter's pseudonym (never the Telegram id), to see their other updates in flight.
+    reporter_key: str | None = Field(default=None, sa_type=sa.String(32), index=True)
+    applied_at: datetime | None = None
 
 
 class OutboxMessage(SQLModel, table=True):

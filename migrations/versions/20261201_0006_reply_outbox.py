@@ -43,6 +43,13 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('due_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
 
+    with op.batch_alter_table('processed_updates', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reporter_key', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('applied_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_processed_updates_reporter_key'), ['reporter_key'], unique=False)
+    # Updates recorded before this revision were applied when they were recorded.
+    op.execute("UPDATE processed_updates SET applied_at = processed_at")
+
     with op.batch_alter_table('reporters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_update_id', sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column('last_update_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
@@ -57,6 +64,11 @@ def downgrade() -> None:
         batch_op.drop_column('unreachable_at')
         batch_op.drop_column('last_update_at')
         batch_op.drop_column('last_update_id')
+
+    with op.batch_alter_table('processed_updates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_processed_updates_reporter_key'))
+        batch_op.drop_column('applied_at')
+        batch_op.drop_column('reporter_key')
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_column('due_at')
