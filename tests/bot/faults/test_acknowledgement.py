@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import sqlalchemy as sa
 
 from bot.sandbox import SandboxClient
@@ -39,12 +40,16 @@ async def test_webhook_delivery_that_could_not_be_committed_is_refused_and_redel
         telegram, clean_pg, tmp_path):
     port = free_port()
     with serve(clean_pg.url, tmp_path, port=port, telegram_token=TOKEN, telegram_api_url=telegram,
-               telegram_webhook_url=f"http://127.0.0.1:{port}/telegram/webhook"):
-        async with SandboxClient(telegram) as client:
+               telegram_webhook_url=f"http://127.0.0.1:{port}/telegram/webhook") as base:
+        async with SandboxClient(telegram) as client, httpx.AsyncClient(base_url=base) as http:
             await _until(lambda: _webhook_url(client))
             chatter = await Chatter.create(client)
             assert "What do you want to report?" in (await chatter.say("/start"))["text"]
+            ready = await http.get("/readyz")
+            assert ready.status_code == 200 and ready.json()["bot"]["receives_updates"] is True
             clean_pg.stop()
+            not_ready = await http.get("/readyz")
+            assert not_ready.status_code == 503 and not_ready.json()["database"] != "ok"
             sent = await client.send_text(chatter.user, "/help")
             update_id = sent["update"]["update_id"]
 
