@@ -165,18 +165,21 @@ class ReporterBot:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        async with self.turns.turn(chat.id, update.update_id):
-            await self._apply(update, chat, user)
-
-    async def _apply(self, update: Update, chat, user) -> None:
-        lang = normalise_language(user.language_code)
         if chat.type != ChatType.PRIVATE:
-            await self._from_group(update, chat.id, lang)
+            async with self.turns.turn(chat.id, update.update_id):
+                await self._from_group(update, chat.id, normalise_language(user.language_code))
             return
-        received = await self._receive_file(update, user.id)
+        # The arrival is recorded first of all, so that a worker holding this reporter's next
+        # update sees this one as early as possible and lets it go first.
         key = pseudonym(self.settings, user.id)
         async with self.db.transaction() as session:
             fresh = await messaging.arrive(session, update.update_id, reporter_key=key)
+        async with self.turns.turn(chat.id, update.update_id):
+            await self._apply(update, chat, user, key, fresh)
+
+    async def _apply(self, update: Update, chat, user, key: str, fresh: bool) -> None:
+        lang = normalise_language(user.language_code)
+        received = await self._receive_file(update, user.id) if fresh else None
         outcome = None
         for round_ in range(ORDER_WAIT_ROUNDS):
             async with self.db.transaction() as session:
