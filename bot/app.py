@@ -249,6 +249,16 @@ class ReporterBot:
 
         self._in_background(answer())
 
+    def keep(self, task: asyncio.Future) -> None:
+        """Hold on to an update still being processed after its webhook request gave up."""
+        def finished(done: asyncio.Future) -> None:
+            self._background.discard(done)
+            if not done.cancelled() and done.exception() is not None:
+                log.warning("Update not committed: %s", type(done.exception()).__name__)
+
+        self._background.add(task)
+        task.add_done_callback(finished)
+
     def _in_background(self, call) -> None:
         async def run() -> None:
             try:

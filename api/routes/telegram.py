@@ -48,13 +48,17 @@ async def webhook(request: Request, x_telegram_bot_api_secret_token: str | None 
     if update is None:
         return JSONResponse({"ok": False, "error": "not an update"}, status_code=400)
     # Committed before answering; anything else gets a 5xx and Telegram delivers it again. The
-    # replies are sent in the background: the request never waits on Telegram.
-    try:
-        await asyncio.wait_for(bot.process(update), WEBHOOK_DEADLINE)
-    except TimeoutError:
-        log.warning("Update %s not committed within %s s", update.update_id, WEBHOOK_DEADLINE)
-        return JSONResponse({"ok": False, "error": "timeout"}, status_code=503)
-    except Exception as error:  # logged without the update: it holds names and ids
+    # replies are sent in the background: the request never waits on Telegram. Past the
+    # deadline the answer is 503 but the work goes on (never cancelled half-way): the
+    # redelivery then finds the update applied, or waits for it, and is not applied twice.
+    processing = asyncio.ensure_future(bot.process(update))
+    done, _ = await asyncio.wait({processing}, timeout=WEBHOOK_DEADLINE)
+    if not done:
+        log.warning("Update %s not committed within %s s; still working on it", update.update_id, WEBHOOK_DEADLINE)
+        bot.keep(processing)
+        return JSONResponse({"ok": False, "error": "still working"}, status_code=503)
+    error = processing.exception()
+    if error is not None:  # logged without the update: it holds names and ids
         log.warning("Update %s not committed: %s", update.update_id, type(error).__name__)
         return JSONResponse({"ok": False, "error": "not processed"}, status_code=500)
     return {"ok": True}
