@@ -32,10 +32,11 @@ from bot.sandbox import SandboxClient, SandboxState, create_sandbox_app  # noqa:
 from bot.sandbox.background import serve_in_thread  # noqa: E402
 from harmwatch.database import Database  # noqa: E402
 from harmwatch.reports.models import Report  # noqa: E402
-from tests.bot.chatting import HARM_REPORT  # noqa: E402
+from tests.walks import HARM_CHAT  # noqa: E402
 
 TOKEN = "123456789:AAHbenchmark-token_0123456789abcdef"
-SCRIPT = HARM_REPORT
+# One whole harm report, the one every test walks (tests.walks.HARM_CHAT): each gesture is an update.
+SCRIPT = HARM_CHAT
 
 
 async def reporter(client: SandboxClient, script: list[tuple[str, str]]) -> int:

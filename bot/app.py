@@ -140,6 +140,10 @@ class ReporterBot:
             if not done:
                 poll.cancel()
             await asyncio.gather(poll, return_exceptions=True)
+        for _ in range(int(grace / 0.05)):  # webhook updates in flight: let them commit
+            if not self.turns.in_flight:
+                break
+            await asyncio.sleep(0.05)
         for task in self._tasks.values():
             task.cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)

@@ -72,16 +72,20 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     import uvicorn
 
     from api.main import create_app
+    from api.routes.telegram import stop_bot
+    from bot.sandbox.background import PromptShutdownServer
 
     settings = get_settings()
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
     logging.getLogger("uvicorn.access").addFilter(_QuietSandbox())
-    # On SIGTERM requests in flight (webhook updates) get HARMWATCH_SHUTDOWN_GRACE seconds to
-    # finish, then the bot gets as long again to send the replies it owes. Not longer: the web
-    # chat's long polls would hold a shutdown up for a minute.
-    uvicorn.run(create_app(settings, port=port, with_bot=True), host=host, port=port, proxy_headers=True,
-                log_level="info", timeout_graceful_shutdown=max(1, round(settings.shutdown_grace)))
+    web = create_app(settings, port=port, with_bot=True)
+    # On SIGTERM the bot stops taking updates, finishes those in flight and sends the replies it
+    # owes within HARMWATCH_SHUTDOWN_GRACE; then uvicorn gives requests as long again. The bot
+    # and the web chat hold long polls open: they are ended before uvicorn waits for requests.
+    config = uvicorn.Config(web, host=host, port=port, proxy_headers=True, log_level="info",
+                            timeout_graceful_shutdown=max(1, round(settings.shutdown_grace)))
+    PromptShutdownServer(config, lambda: stop_bot(web)).run()
 
 
 @app.command()

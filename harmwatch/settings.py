@@ -8,6 +8,7 @@ import logging
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +45,8 @@ class Settings(BaseSettings):
     # Telegram then delivers again, instead of hanging.
     db_statement_timeout: float = 15.0
     db_lock_timeout: float = 5.0
+    # "test" makes password hashes cheap, for the test suite only: never for real accounts.
+    password_hash_profile: Literal["production", "test"] = "production"
 
     @field_validator("secret_key")
     @classmethod

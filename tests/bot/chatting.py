@@ -8,17 +8,6 @@ from typing import Any
 from bot.sandbox.client import SandboxClient
 
 
-# (kind, what): "say" text, "tap" a button that brings one new message, "toggle" a button that
-# only edits its own message. 21 updates: one whole harm report (benchmarks and fault tests).
-HARM_REPORT = [
-    ("say", "/start"), ("tap", "Civilians harmed"), ("tap", "Grenade"), ("say", "Homs"), ("tap", "Skip"),
-    ("tap", "Today"), ("tap", "That exact day"), ("tap", "Skip"), ("say", "2"), ("tap", "None"),
-    ("say", "3-5"), ("tap", "I don't know"), ("tap", "None"), ("toggle", "Market or shop"), ("tap", "Done"),
-    ("tap", "I don't know"), ("toggle", "I saw it myself"), ("tap", "Done"),
-    ("say", "A grenade was thrown into the market."), ("tap", "No files"), ("tap", "Send the report"),
-]
-
-
 class Chatter:
     def __init__(self, client: SandboxClient, user: dict[str, Any]) -> None:
         self.client = client

@@ -23,13 +23,10 @@ def private_pg():
 @pytest.fixture
 async def clean_pg(private_pg):
     """The private server, running and emptied of the previous test's rows."""
-    from harmwatch.database import Database
-    from tests.conftest import _empty
+    from tests.conftest import _empty_postgres
 
     private_pg.ensure_running()
-    db = Database(private_pg.url)
-    await _empty(db)
-    await db.dispose()
+    await _empty_postgres(private_pg.url)
     return private_pg
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 from collections import Counter
 from collections.abc import Iterator
@@ -29,13 +28,12 @@ from harmwatch.privacy import pseudonym
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Report
 from harmwatch.settings import Settings
-from tests.bot.chatting import HARM_REPORT
-from tests.live import free_port, serve
+from tests.walks import HARM_CHAT
+from tests.live import SECRET_KEY, free_port, running
 
 TOKEN = "123456789:AAHfaults-drive-token_0123456789abcdef"
-SECRET = "test-secret-key-not-for-production"  # tests/live.py's
 PATIENCE = 600  # rounds of 0.2 s a reporter waits for the bot's next message before giving up
-PAIR_AT = HARM_REPORT.index(("tap", "None"))  # "no children killed", then "3-5 injured" at once
+PAIR_AT = HARM_CHAT.index(("tap", "Night"))  # the time of day, then "3-5 killed" at once
 
 
 class Balancer:
@@ -103,19 +101,6 @@ class Balancer:
             await asyncio.sleep(0.2)
 
 
-def worker_pid(port: int) -> int:
-    """The pid of the `harmwatch serve` listening on this port (read from /proc)."""
-    wanted = f"serve\0--port\0{port}\0".encode()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if wanted in (entry / "cmdline").read_bytes():
-                    return int(entry.name)
-            except OSError:
-                continue
-    raise LookupError(f"no harmwatch serve on port {port}")
-
-
 @dataclass
 class Cluster:
     """Sandbox, balancer, database and workers; `kill` and `start_worker` change the workers."""
@@ -126,15 +111,17 @@ class Cluster:
     folder: Path
     stack: ExitStack
     ports: list[int] = field(default_factory=list)
+    processes: dict = field(default_factory=dict)
 
     def start_worker(self) -> int:
         port = free_port()
-        base = self.stack.enter_context(serve(
+        served = self.stack.enter_context(running(
             self.database_url, self.folder, port=port, telegram_token=TOKEN, telegram_api_url=self.sandbox,
             telegram_webhook_url=self.webhook_url, reply_lease="10", reply_retry_interval="0.3",
             outbox_interval="0.5", shutdown_grace="5"))
         self.ports.append(port)
-        self.balancer.workers.append(base)
+        self.balancer.workers.append(served.url)
+        self.processes[port] = served.process
         return port
 
     @property
@@ -147,7 +134,7 @@ class Cluster:
         """SIGKILL: no shutdown, no drain, leases left behind."""
         self.balancer.workers.remove(f"http://127.0.0.1:{port}")
         self.ports.remove(port)
-        os.kill(worker_pid(port), signal.SIGKILL)
+        self.processes.pop(port).send_signal(signal.SIGKILL)
 
     async def in_doubt(self) -> int:
         """Replies leased and not marked: after a SIGKILL, those the dead worker was sending.
@@ -208,7 +195,7 @@ async def journey(client: SandboxClient, steps: list[int], *, pair: bool = False
     Returns the user and whether they finished."""
     user = await client.create_user("en")
     chat, expected, seen = user["id"], 0, {}
-    for index, (kind, what) in enumerate(HARM_REPORT):
+    for index, (kind, what) in enumerate(HARM_CHAT):
         if not (pair and index == PAIR_AT + 1) and not await _until_messages(client, chat, expected, seen):
             return user, False
         if kind == "say":
@@ -271,7 +258,7 @@ async def tally(client: SandboxClient, database_url: str, users: list[dict], fin
     for call in await client.calls("sendMessage", since=since_call):
         if call["ok"] and int(call["params"].get("chat_id", 0)) in chats:
             sends[(int(call["params"]["chat_id"]), call["params"].get("text"))] += 1
-    settings = Settings(secret_key=SECRET)
+    settings = Settings(secret_key=SECRET_KEY)
     names = [pseudonym(settings, u["id"]) for u in users]
     db = Database(database_url)
     try:
@@ -287,7 +274,7 @@ async def tally(client: SandboxClient, database_url: str, users: list[dict], fin
     finally:
         await db.dispose()
     per_chat = Counter(chat for chat, _ in sends)
-    expected_per_chat = sum(kind != "toggle" for kind, _ in HARM_REPORT)
+    expected_per_chat = sum(kind != "toggle" for kind, _ in HARM_CHAT)
     return Tally(
         reporters=len(users), updates_sent=len(ids), answers_lost=len(set(ids) - applied),
         left_without_reply=finished.count(False), duplicate_messages=sum(n - 1 for n in sends.values() if n > 1),
@@ -327,7 +314,7 @@ async def until_progress(progress, count: int) -> None:
 
 
 def total_updates(reporters: int) -> int:
-    return reporters * len(HARM_REPORT)
+    return reporters * len(HARM_CHAT)
 
 
 __all__ = ["Balancer", "Cluster", "Tally", "cluster", "drive", "json", "total_updates", "until_progress"]
