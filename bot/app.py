@@ -144,10 +144,14 @@ class ReporterBot:
             if not self.turns.in_flight:
                 break
             await asyncio.sleep(0.05)
-        for task in self._tasks.values():
-            task.cancel()
-        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        self.sender.stop()
+        tasks = list(self._tasks.values())
         self._tasks.clear()
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         await self.sender.drain(grace)
         await asyncio.gather(*self._background, return_exceptions=True)
         if self.application is not None and self._initialised:

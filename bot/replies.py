@@ -54,6 +54,7 @@ class ReplySender:
         self.lease = timedelta(seconds=bot.settings.reply_lease)
         self._drains: dict[int, asyncio.Task] = {}
         self._again: set[int] = set()
+        self._stopping = asyncio.Event()
 
     def kick(self, reporter_id: int) -> None:
         """Send what this reporter is owed, now, in the background."""
@@ -150,7 +151,7 @@ class ReplySender:
         settings = self.bot.settings
         loop = asyncio.get_running_loop()
         next_outbox = next_prune = loop.time()
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self.sweep_once()
                 if loop.time() >= next_outbox:
@@ -164,7 +165,14 @@ class ReplySender:
                 raise
             except Exception as error:  # the database is away: look again on the next round
                 log.warning("Reply sweep failed: %s", type(error).__name__)
-            await asyncio.sleep(settings.reply_retry_interval)
+            try:
+                await asyncio.wait_for(self._stopping.wait(), settings.reply_retry_interval)
+            except TimeoutError:
+                pass
+
+    def stop(self) -> None:
+        """End the sweeps after the current one (never cut a transaction off half-way)."""
+        self._stopping.set()
 
     async def drain(self, timeout: float) -> None:
         """On shutdown: let the replies being sent finish, for up to `timeout` seconds."""
