@@ -38,6 +38,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 # A worker holding a reporter's newer update waits at most this long (in rounds) for another
 # worker to apply an older one that arrived first; after that the older one is refused.
 ORDER_WAIT, ORDER_WAIT_ROUNDS = 0.05, 60
+UPDATES_AT_ONCE = 12
 CALLBACK_PATIENCE = 5.0  # Telegram lets a button press be answered for some 15 s
 COMMANDS = ("new", "status", "cancel", "language", "privacy", "forget", "help")
 UNSUPPORTED = ("sticker", "voice", "video", "video_note", "audio", "animation", "poll", "contact", "dice",
@@ -78,6 +79,9 @@ class ReporterBot:
         self.places = places
         self.application: Application | None = None
         self.turns = ChatTurns()
+        # Updates applied at once, and (in ReplySender) replies sent at once: together under the
+        # database pool's 30 connections, so none waits out the pool's timeout under load.
+        self._slots = asyncio.Semaphore(UPDATES_AT_ONCE)
         self.sender = ReplySender(self)
         self.running = False
         self.polling = True
@@ -182,7 +186,7 @@ class ReporterBot:
         key = pseudonym(self.settings, user.id)
         async with self.db.transaction() as session:
             fresh = await messaging.arrive(session, update.update_id, reporter_key=key)
-        async with self.turns.turn(chat.id, update.update_id):
+        async with self.turns.turn(chat.id, update.update_id), self._slots:
             await self._apply(update, chat, user, key, fresh)
 
     async def _apply(self, update: Update, chat, user, key: str, fresh: bool) -> None:

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 MAX_AGE = timedelta(hours=24)  # a question nobody could deliver for a day is dropped
 PRUNE_EVERY = 3600.0
 KEEP_RECORDS = timedelta(hours=48)
+SENDS_AT_ONCE = 12  # see bot.app.UPDATES_AT_ONCE
 
 
 async def owe(session, cipher: ChatIdCipher, *, reporter_id: int, chat_id: int, update_id: int | None,
@@ -55,6 +56,7 @@ class ReplySender:
         self._drains: dict[int, asyncio.Task] = {}
         self._again: set[int] = set()
         self._stopping = asyncio.Event()
+        self._slots = asyncio.Semaphore(SENDS_AT_ONCE)
 
     def kick(self, reporter_id: int) -> None:
         """Send what this reporter is owed, now, in the background."""
@@ -83,8 +85,10 @@ class ReplySender:
 
     async def _drain(self, reporter_id: int) -> None:
         try:
-            while await self._send_next(reporter_id):
-                pass
+            while True:
+                async with self._slots:
+                    if not await self._send_next(reporter_id):
+                        break
         except asyncio.CancelledError:
             raise
         except Exception as error:  # the database went away: the sweeper tries again later
