@@ -84,13 +84,17 @@ FAULTS = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reporters", type=int, default=30)
+    parser.add_argument("--only", choices=range(1, len(FAULTS) + 1), type=int, action="append",
+                        help="run only these faults (1-5, in the order above)")
     args = parser.parse_args()
     finished = total = 0
     with private_postgres() as pg:
         if pg is None:
             raise SystemExit("PostgreSQL binaries not found in /usr/lib/postgresql/*/bin")
         with cluster(pg.url, Path(tempfile.mkdtemp(prefix="harmwatch-faults-"))) as running:
-            for name, fault in FAULTS.items():
+            for number, (name, fault) in enumerate(FAULTS.items(), start=1):
+                if args.only and number not in args.only:
+                    continue
                 tally = asyncio.run(fault(running, pg, args.reporters))
                 print(tally.line(name), flush=True)
                 finished += tally.finished
