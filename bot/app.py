@@ -21,8 +21,8 @@ from bot.delivery import ONCE, PatientDelivery
 from bot.ordering import ChatTurns
 from bot.polling import Poller
 from bot.replies import ReplySender, owe
-from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported
-from bot.render import Outcome, notice, tr
+from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported, replied_text
+from bot.render import Outcome, tr
 from harmwatch.database import Database
 from harmwatch.i18n import LANGUAGES, normalise_language
 from harmwatch.places.gazetteer import Gazetteer
@@ -30,7 +30,7 @@ from harmwatch.reporters import service as reporters
 from harmwatch.reports import service as reports
 from harmwatch.messaging import service as messaging
 from harmwatch.messaging.service import claim_update
-from harmwatch.privacy import pseudonym
+from harmwatch.privacy import lookup_key
 from harmwatch.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,7 @@ ORDER_WAIT, ORDER_WAIT_ROUNDS = 0.05, 60
 UPDATES_AT_ONCE = 12
 CALLBACK_PATIENCE = 5.0  # Telegram lets a button press be answered for some 15 s
 COMMANDS = ("new", "status", "cancel", "language", "privacy", "forget", "help")
-UNSUPPORTED = ("sticker", "voice", "video", "video_note", "audio", "animation", "poll", "contact", "dice",
-               "game", "venue", "story")
+UNSUPPORTED = ("sticker", "animation", "poll", "contact", "dice", "game", "venue", "story")
 
 
 def _command_descriptions(lang: str) -> list[BotCommand]:
@@ -183,7 +182,7 @@ class ReporterBot:
             return
         # The arrival is recorded first of all, so that a worker holding this reporter's next
         # update sees this one as early as possible and lets it go first.
-        key = pseudonym(self.settings, user.id)
+        key = lookup_key(self.settings, user.id)
         async with self.db.transaction() as session:
             fresh = await messaging.arrive(session, update.update_id, reporter_key=key)
         async with self.turns.turn(chat.id, update.update_id), self._slots:
@@ -223,14 +222,9 @@ class ReporterBot:
             return Outcome()
         # Button taps are not counted: a whole form is two dozen of them.
         flood = "ok" if update.callback_query else reporters.count_message(reporter)
-        if flood == "ok":
-            gesture = await self._gesture(session, update, received)
-            ctx = conversation.Context(self.places, date.today(), self.settings.media_max_bytes)
-            return await conversation.handle(session, ctx, reporter, gesture)
-        if flood == "warn":
-            _ = tr(reporter.lang)
-            return Outcome([notice(_("You are sending messages very fast. Please wait a minute, then carry on."))])
-        return Outcome()
+        gesture = await self._gesture(session, update, received)
+        ctx = conversation.Context(self.places, date.today(), self.settings.media_max_bytes, self.settings.media_dir)
+        return await conversation.handle(session, ctx, reporter, gesture, flood=flood)
 
     async def _time_limits(self, session) -> None:
         """On PostgreSQL a stalled statement or lock wait fails this update (to be delivered
@@ -250,7 +244,7 @@ class ReporterBot:
         if first:
             _ = tr(lang)
             self._in_background(self.application.bot.send_message(
-                chat_id, _("Please write to me in a private chat."), rate_limit_args=ONCE))
+                chat_id, _("Please write to me in a private chat."), protect_content=True, rate_limit_args=ONCE))
 
     def _answer(self, reporter_id: int, query: CallbackQuery, toast: str | None) -> None:
         """Best-effort, after the edit it belongs with (the spinner stops as the message
@@ -322,11 +316,12 @@ class ReporterBot:
             return Pressed(callbacks.unpack(query.data), message_id)
         message = update.message
         if message is None:
-            return Edited()
+            edited = update.edited_message
+            return Edited(edited.message_id, edited.text) if edited is not None else Edited()
         if message.text is not None:
             if message.text.startswith("/"):
                 return Command(message.text[1:].split()[0].split("@")[0].lower() if len(message.text) > 1 else "")
-            return Typed(message.text)
+            return Typed(message.text, message.message_id, replied_text(message))
         if message.location is not None:
             return Shared(message.location.latitude, message.location.longitude)
         if isinstance(received, media.TooLarge):
@@ -335,9 +330,10 @@ class ReporterBot:
             draft = await reports.draft_of(session, await reporters.find_reporter(
                 session, self.settings, telegram_user_id=update.effective_user.id))
             stored, _ = await reports.add_media(session, draft=draft, sha256=received.sha256, size=received.size,
-                                                mime_type=received.mime_type, path=received.path)
-            return File(stored.id)
-        if message.photo or message.document:  # a file when none is asked for: not downloaded
+                                                mime_type=received.mime_type, path=received.path,
+                                                sent_as=received.sent_as)
+            return File(stored.id, replied_to=replied_text(message))
+        if media.incoming(message) is not None:  # a file not asked for (or over a limit): not downloaded
             return File(None)
         return Unsupported()
 

@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.delivery import ONCE, classify
+from bot import links
 from bot.render import tr
 from bot.replies import finish_patiently
 from harmwatch.messaging import delivery
@@ -31,10 +32,13 @@ def text_for(message: OutboxMessage, lang: str) -> str:
     code = f"<code>{escape(message.params.get('ref_code', ''))}</code>"
     if message.kind == "question":
         intro = escape(_("A monitor has a question about your report %(code)s:")).replace("%(code)s", code)
+        question = message.params.get("question", "")
         return "\n\n".join([
             intro,
-            f"<i>{escape(message.params.get('question', ''))}</i>",
-            escape(_("Send your answer here as your next message (text or a photo).")),
+            f"<i>{links.marked(question)}</i>",
+            *([links.warning(lang)] if links.has_links(question) else []),
+            escape(_("Reply to this message to answer (swipe it, or tap and hold → Reply): text, a photo "
+                     "or a voice note.")),
         ])
     if message.params.get("status") == "verified":
         return escape(_("Your report %(code)s was checked and verified. Thank you: it is now part of the "
@@ -64,7 +68,8 @@ async def deliver_once(bot: ReporterBot) -> int:
                 continue
             text = text_for(message, reporter.lang)
         try:
-            await bot.application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, rate_limit_args=ONCE)
+            await bot.application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, protect_content=True,
+                                                   link_preview_options=links.NO_PREVIEW, rate_limit_args=ONCE)
         except TelegramError as error:
             failure = classify(error, message.attempts)
             log.warning("Outbox message %s not delivered (%s), attempt %s", message.id,

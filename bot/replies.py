@@ -139,7 +139,7 @@ class ReplySender:
                                         parse_mode=ParseMode.HTML, reply_markup=keyboard, rate_limit_args=ONCE)
         else:
             await bot.send_message(chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=keyboard,
-                                   rate_limit_args=ONCE)
+                                   protect_content=True, rate_limit_args=ONCE)  # no forwarding or saving
 
     async def sweep_once(self) -> int:
         """Kick every reporter with a reply due (after a failure, a crash, a restart)."""

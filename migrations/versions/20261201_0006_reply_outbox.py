@@ -1,7 +1,7 @@
 """reply outbox: replies owed to reporters, leases on the desk outbox, per-reporter update order
 
 Revision ID: 0006
-Revises: 0012
+Revises: 0007
 Create Date: 2026-12-01 15:18:50.032200
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0006'
-down_revision: str | None = '0012'
+down_revision: str | None = '0007'  # chained after main's newest at merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

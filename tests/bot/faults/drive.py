@@ -24,7 +24,7 @@ from bot.sandbox.background import serve_in_thread
 from bot.sandbox.client import SandboxError
 from harmwatch.database import Database, utcnow
 from harmwatch.messaging.models import OutgoingReply, ProcessedUpdate
-from harmwatch.privacy import pseudonym
+from harmwatch.privacy import lookup_key
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Report
 from harmwatch.settings import Settings
@@ -259,14 +259,14 @@ async def tally(client: SandboxClient, database_url: str, users: list[dict], fin
         if call["ok"] and int(call["params"].get("chat_id", 0)) in chats:
             sends[(int(call["params"]["chat_id"]), call["params"].get("text"))] += 1
     settings = Settings(secret_key=SECRET_KEY)
-    names = [pseudonym(settings, u["id"]) for u in users]
+    names = [lookup_key(settings, u["id"]) for u in users]
     db = Database(database_url)
     try:
         async with db.transaction() as session:
             applied = set((await session.scalars(sa.select(ProcessedUpdate.update_id).where(
                 ProcessedUpdate.update_id.in_(ids), ProcessedUpdate.applied_at.is_not(None)))).all())
             reporter_ids = list((await session.scalars(sa.select(Reporter.id).where(
-                Reporter.pseudonym.in_(names)))).all())
+                Reporter.lookup_key.in_(names)))).all())
             answered = set((await session.scalars(sa.select(OutgoingReply.update_id).where(
                 OutgoingReply.update_id.in_(ids)))).all())
             reports = await session.scalar(sa.select(sa.func.count()).select_from(Report).where(
