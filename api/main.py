@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.routes import desk, ngo, telegram
+from api.routes import desk, ngo, ready, telegram
 from harmwatch.database import Database
 from harmwatch.settings import Settings, get_settings
 
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, *, port: int | None = None, wit
         """Liveness: the process answers."""
         return {"status": "ok"}
 
+    ready.install(app)
     telegram.install(app, settings)
     ngo.install(app)
     desk.install(app)

@@ -1,5 +1,8 @@
-"""The bot: a python-telegram-bot Application whose one handler reads each update, applies it
-to the reporter's draft in one transaction, commits, and only then replies."""
+"""The bot: each update is applied to the reporter's draft in one transaction that also records
+the replies it owes (the reply outbox) and the update's id (so it counts once); only after the
+commit is the update acknowledged to Telegram (the webhook's 200, the poller's offset) and are
+the replies sent, in the background. python-telegram-bot's Application provides the Bot; its
+Updater and update queue are not used, because they acknowledge updates before processing."""
 
 from __future__ import annotations
 
@@ -7,28 +10,36 @@ import asyncio
 import logging
 from datetime import date
 
-from sqlalchemy import select
-from telegram import BotCommand, Update
-from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+import sqlalchemy as sa
+from telegram import BotCommand, CallbackQuery, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder
 
-from bot import callbacks, conversation, media, outbox
-from bot.delivery import PatientDelivery
-from bot.ordering import PerChatOrder
+from bot import callbacks, conversation, media
+from bot.delivery import ONCE, PatientDelivery
+from bot.ordering import ChatTurns
+from bot.polling import Poller
+from bot.replies import ReplySender, owe
 from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported, replied_text
-from bot.render import Outcome, Reply, tr
+from bot.render import Outcome, tr
 from harmwatch.database import Database
 from harmwatch.i18n import LANGUAGES, normalise_language
 from harmwatch.places.gazetteer import Gazetteer
 from harmwatch.reporters import service as reporters
-from harmwatch.reporters.models import Reporter
 from harmwatch.reports import service as reports
+from harmwatch.messaging import service as messaging
 from harmwatch.messaging.service import claim_update
+from harmwatch.privacy import lookup_key
 from harmwatch.settings import Settings
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# A worker holding a reporter's newer update waits at most this long (in rounds) for another
+# worker to apply an older one that arrived first; after that the older one is refused.
+ORDER_WAIT, ORDER_WAIT_ROUNDS = 0.05, 60
+UPDATES_AT_ONCE = 12
+CALLBACK_PATIENCE = 5.0  # Telegram lets a button press be answered for some 15 s
 COMMANDS = ("new", "status", "cancel", "language", "privacy", "forget", "help")
 UNSUPPORTED = ("sticker", "animation", "poll", "contact", "dice", "game", "venue", "story")
 
@@ -47,99 +58,242 @@ def _command_descriptions(lang: str) -> list[BotCommand]:
     return [BotCommand(name, descriptions[name]) for name in COMMANDS]
 
 
+class WebhookActive(Exception):
+    """Polling was asked for while a webhook receives the bot's updates."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
 class ReporterBot:
-    """Holds what every update needs (settings, database, gazetteer) and the Application."""
+    """Holds what every update needs (settings, database, gazetteer), the Bot, the poller and
+    the reply sender."""
+
+    WEBHOOK_CHECK_EVERY = 15.0
 
     def __init__(self, settings: Settings, db: Database, places: Gazetteer) -> None:
         self.settings = settings
         self.db = db
         self.places = places
         self.application: Application | None = None
-        self._outbox_task: asyncio.Task | None = None
+        self.turns = ChatTurns()
+        # Updates applied at once, and (in ReplySender) replies sent at once: together under the
+        # database pool's 30 connections, so none waits out the pool's timeout under load.
+        self._slots = asyncio.Semaphore(UPDATES_AT_ONCE)
+        self.sender = ReplySender(self)
+        self.running = False
+        self.polling = True
+        self.webhook_url: str | None = None
+        self._poller: Poller | None = None
+        self._initialised = False
+        self._tasks: dict[str, asyncio.Task] = {}
+        self._background: set[asyncio.Task] = set()
+        self._webhook_seen: tuple[float, str | None] = (float("-inf"), None)
 
     def build(self, *, token: str, api_url: str, polling: bool) -> Application:
-        builder = (
+        application = (
             ApplicationBuilder()
             .token(token)
             .base_url(f"{api_url}/bot")
             .base_file_url(f"{api_url}/file/bot")
             .rate_limiter(PatientDelivery())
-            .concurrent_updates(PerChatOrder())  # reporters in parallel, each one's updates in order
+            .updater(None)
+            .build()
         )
-        if not polling:
-            builder = builder.updater(None)
-        application = builder.build()
-        application.add_handler(TypeHandler(Update, self.on_update))
-        application.add_error_handler(self.on_error)
         self.application = application
+        self.polling = polling
         return application
 
-    async def start(self, *, polling: bool, webhook_url: str | None = None) -> None:
+    async def start(self, *, polling: bool, webhook_url: str | None = None, take_over: bool = False) -> None:
+        """Start receiving. Polling refuses to start while a webhook is set (raises
+        WebhookActive) unless `take_over`: two receivers would starve each other."""
         application = self.application
         await application.initialize()
-        await application.start()
+        self._initialised = True
+        bot = application.bot
+        self.polling, self.webhook_url = polling, webhook_url
         if polling:
-            await application.bot.delete_webhook()
-            await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=10)
+            current = (await bot.get_webhook_info()).url
+            if current and not take_over:
+                self._initialised = False
+                await application.shutdown()
+                raise WebhookActive(current)
+            if current:
+                log.warning("Taking over from the webhook: it is deleted and this process polls")
+                await bot.delete_webhook()
+            self._poller = Poller(self, ALLOWED_UPDATES)
+            self._tasks["poll"] = asyncio.create_task(self._poller.run(), name="poll")
         else:
-            await application.bot.set_webhook(webhook_url, secret_token=self.settings.webhook_secret(),
-                                              allowed_updates=ALLOWED_UPDATES)
+            await bot.set_webhook(webhook_url, secret_token=self.settings.webhook_secret(),
+                                  allowed_updates=ALLOWED_UPDATES)
+        self.running = True
+        self._tasks["replies"] = asyncio.create_task(self.sender.run_forever(), name="replies")
         await self._set_commands()
-        self._outbox_task = asyncio.create_task(outbox.deliver_forever(self), name="outbox")
 
     async def stop(self) -> None:
-        if self._outbox_task is not None:
-            self._outbox_task.cancel()
-            await asyncio.gather(self._outbox_task, return_exceptions=True)
-        application = self.application
-        if application is None:
-            return
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        await application.shutdown()
+        """Stop taking updates, finish the ones in flight and send their replies, within
+        HARMWATCH_SHUTDOWN_GRACE seconds; what is left is sent by the next worker to start."""
+        self.running = False
+        grace = self.settings.shutdown_grace
+        poll = self._tasks.pop("poll", None)
+        if poll is not None:
+            self._poller.stop()
+            done, _ = await asyncio.wait({poll}, timeout=grace)
+            if not done:
+                poll.cancel()
+            await asyncio.gather(poll, return_exceptions=True)
+        for _ in range(int(grace / 0.05)):  # webhook updates in flight: let them commit
+            if not self.turns.in_flight:
+                break
+            await asyncio.sleep(0.05)
+        self.sender.stop()
+        tasks = list(self._tasks.values())
+        self._tasks.clear()
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        await self.sender.drain(grace)
+        await asyncio.gather(*self._background, return_exceptions=True)
+        if self.application is not None and self._initialised:
+            self._initialised = False
+            await self.application.shutdown()
 
     async def _set_commands(self) -> None:
         bot = self.application.bot
-        await bot.set_my_commands(_command_descriptions("en"))
-        for lang in LANGUAGES:
-            await bot.set_my_commands(_command_descriptions(lang), language_code=lang)
+        try:
+            await bot.set_my_commands(_command_descriptions("en"))
+            for lang in LANGUAGES:
+                await bot.set_my_commands(_command_descriptions(lang), language_code=lang)
+        except TelegramError as error:  # cosmetic: the menu stays as it was
+            log.warning("Command menus not set: %s", type(error).__name__)
 
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure without the update (it holds names and ids)."""
-        update_id = update.update_id if isinstance(update, Update) else None
-        log.error("Update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error)
-
-    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Every update: once, in one transaction; the replies go out after the commit."""
+    async def process(self, update: Update) -> None:
+        """One update, in order among its chat's; raises when it could not be committed, so
+        that it is not acknowledged and Telegram delivers it again."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        lang = normalise_language(user.language_code)
         if chat.type != ChatType.PRIVATE:
-            if update.effective_message is not None:  # nothing is stored from groups and channels
-                _ = tr(lang)
-                await context.bot.send_message(chat.id, _("Please write to me in a private chat."),
-                                               protect_content=True)
+            async with self.turns.turn(chat.id, update.update_id):
+                await self._from_group(update, chat.id, normalise_language(user.language_code))
             return
-        received = await self._receive_file(update, user.id, context)
+        # The arrival is recorded first of all, so that a worker holding this reporter's next
+        # update sees this one as early as possible and lets it go first.
+        key = lookup_key(self.settings, user.id)
         async with self.db.transaction() as session:
-            if not await claim_update(session, update.update_id):
-                return
-            reporter = await reporters.get_or_create_reporter(
-                session, self.settings, telegram_user_id=user.id, chat_id=chat.id, lang=lang)
-            if not self.db.is_sqlite:  # serialise one reporter's updates across workers
-                await session.execute(select(Reporter.id).where(Reporter.id == reporter.id).with_for_update())
-            # Button taps are not counted: a whole form is two dozen of them.
-            flood = "ok" if update.callback_query else reporters.count_message(reporter)
-            gesture = await self._gesture(session, update, received)
-            ctx = conversation.Context(self.places, date.today(), self.settings.media_max_bytes,
-                                       self.settings.media_dir)
-            outcome = await conversation.handle(session, ctx, reporter, gesture, flood=flood)
-        await self._send(update, chat.id, outcome)
+            fresh = await messaging.arrive(session, update.update_id, reporter_key=key)
+        async with self.turns.turn(chat.id, update.update_id), self._slots:
+            await self._apply(update, chat, user, key, fresh)
 
-    async def _receive_file(self, update: Update, user_id: int, context) -> media.Received | media.TooLarge | None:
+    async def _apply(self, update: Update, chat, user, key: str, fresh: bool) -> None:
+        lang = normalise_language(user.language_code)
+        received = await self._receive_file(update, user.id) if fresh else None
+        outcome = None
+        for round_ in range(ORDER_WAIT_ROUNDS):
+            async with self.db.transaction() as session:
+                await self._time_limits(session)
+                if not fresh or not await messaging.take_for_applying(session, update.update_id):
+                    # Delivered again, or applied by another worker: its replies may still be owed.
+                    reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user.id)
+                    break
+                reporter = await reporters.get_or_create_reporter(
+                    session, self.settings, telegram_user_id=user.id, chat_id=chat.id, lang=lang)
+                if round_ < ORDER_WAIT_ROUNDS - 1 and await messaging.earlier_in_flight(
+                        session, update.update_id, reporter_key=key):
+                    await session.rollback()  # another worker applies an older one: let it go first
+                    await asyncio.sleep(ORDER_WAIT)
+                    continue
+                outcome = await self._outcome(session, update, reporter, received)
+                await owe(session, self.sender.cipher, reporter_id=reporter.id, chat_id=chat.id,
+                          update_id=update.update_id, replies=outcome.replies)
+                break
+        if reporter is not None:
+            self.sender.kick(reporter.id)
+        if outcome is not None and update.callback_query is not None:
+            self._answer(reporter.id, update.callback_query, outcome.toast)
+
+    async def _outcome(self, session, update: Update, reporter, received) -> Outcome:
+        if not reporters.note_update(reporter, update.update_id):
+            log.warning("Update %s is older than one already applied for its reporter: not applied",
+                        update.update_id)
+            return Outcome()
+        # Button taps are not counted: a whole form is two dozen of them.
+        flood = "ok" if update.callback_query else reporters.count_message(reporter)
+        gesture = await self._gesture(session, update, received)
+        ctx = conversation.Context(self.places, date.today(), self.settings.media_max_bytes, self.settings.media_dir)
+        return await conversation.handle(session, ctx, reporter, gesture, flood=flood)
+
+    async def _time_limits(self, session) -> None:
+        """On PostgreSQL a stalled statement or lock wait fails this update (to be delivered
+        again) instead of hanging it past Telegram's patience."""
+        if self.db.is_sqlite:
+            return
+        await session.execute(sa.select(
+            sa.func.set_config("statement_timeout", f"{int(self.settings.db_statement_timeout * 1000)}", True),
+            sa.func.set_config("lock_timeout", f"{int(self.settings.db_lock_timeout * 1000)}", True)))
+
+    async def _from_group(self, update: Update, chat_id: int, lang: str) -> None:
+        """Nothing is stored from groups and channels; they are asked, once, to write privately."""
+        if update.effective_message is None:
+            return
+        async with self.db.transaction() as session:
+            first = await claim_update(session, update.update_id)
+        if first:
+            _ = tr(lang)
+            self._in_background(self.application.bot.send_message(
+                chat_id, _("Please write to me in a private chat."), protect_content=True, rate_limit_args=ONCE))
+
+    def _answer(self, reporter_id: int, query: CallbackQuery, toast: str | None) -> None:
+        """Best-effort, after the edit it belongs with (the spinner stops as the message
+        changes): a failed answer never holds up the edit and the next question."""
+        async def answer() -> None:
+            await self.sender.settled(reporter_id, CALLBACK_PATIENCE)
+            await self.application.bot.answer_callback_query(query.id, text=toast, rate_limit_args=ONCE)
+
+        self._in_background(answer())
+
+    def keep(self, task: asyncio.Future) -> None:
+        """Hold on to an update still being processed after its webhook request gave up."""
+        def finished(done: asyncio.Future) -> None:
+            self._background.discard(done)
+            if not done.cancelled() and done.exception() is not None:
+                log.warning("Update not committed: %s", type(done.exception()).__name__)
+
+        self._background.add(task)
+        task.add_done_callback(finished)
+
+    def _in_background(self, call) -> None:
+        async def run() -> None:
+            try:
+                await call
+            except TelegramError as error:
+                log.info("Best-effort call failed: %s", type(error).__name__)
+
+        task = asyncio.create_task(run())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def readiness(self) -> dict:
+        """For /readyz: running, the mode, whether Telegram still sends this bot's updates here."""
+        state = {"running": self.running, "mode": "polling" if self.polling else "webhook"}
+        if not self.running:
+            return state | {"ready": False}
+        loop = asyncio.get_running_loop()
+        checked, url = self._webhook_seen
+        if loop.time() - checked > self.WEBHOOK_CHECK_EVERY:
+            try:
+                url = (await self.application.bot.get_webhook_info(rate_limit_args=ONCE)).url
+                self._webhook_seen = (loop.time(), url)
+            except TelegramError:
+                url = None if checked == float("-inf") else url
+        owned = (not url) if self.polling else (url == self.webhook_url)
+        return state | {"receives_updates": owned, "updates_in_flight": self.turns.in_flight,
+                        "reply_senders": self.sender.active, "ready": owned}
+
+    async def _receive_file(self, update: Update, user_id: int) -> media.Received | media.TooLarge | None:
         """Fetch a photo or document only when the conversation would keep it."""
         file = media.incoming(update.message)
         if file is None:
@@ -150,7 +304,7 @@ class ReporterBot:
             if not conversation.wants_file(reporter, draft):
                 return None
         try:
-            return await media.fetch(context.bot, file, media_dir=self.settings.media_dir,
+            return await media.fetch(self.application.bot, file, media_dir=self.settings.media_dir,
                                      max_bytes=self.settings.media_max_bytes)
         except media.TooLarge as too_large:
             return too_large
@@ -183,24 +337,5 @@ class ReporterBot:
             return File(None)
         return Unsupported()
 
-    async def _send(self, update: Update, chat_id: int, outcome: Outcome) -> None:
-        bot = self.application.bot
-        if update.callback_query is not None:
-            await update.callback_query.answer(outcome.toast)
-        for reply in outcome.replies:
-            await send_reply(bot, chat_id, reply)
 
-
-async def send_reply(bot, chat_id: int, reply: Reply) -> None:
-    if reply.edit_message_id:
-        try:
-            await bot.edit_message_text(reply.text, chat_id=chat_id, message_id=reply.edit_message_id,
-                                        parse_mode=ParseMode.HTML, reply_markup=reply.keyboard)
-        except BadRequest as error:  # "message is not modified" and the like: nothing to change
-            log.info("Edit skipped: %s", error.message)
-        return
-    await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard,
-                           protect_content=True)  # no forwarding or saving of what the reporter said
-
-
-__all__ = ["ReporterBot", "TelegramError", "send_reply"]
+__all__ = ["ReporterBot", "TelegramError", "WebhookActive"]

@@ -3,19 +3,20 @@ Only the bot decrypts chat ids; a reporter who used /forget is never written to.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from datetime import timedelta
 from html import escape
 from typing import TYPE_CHECKING
 
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot.delivery import ONCE, classify
 from bot import links
 from bot.render import tr
-from harmwatch.database import utcnow
+from bot.replies import finish_patiently
+from harmwatch.messaging import delivery
 from harmwatch.messaging.models import OutboxMessage
-from harmwatch.messaging.service import pending_for_delivery
 from harmwatch.privacy import ChatIdCipher
 from harmwatch.reporters.models import Reporter
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from bot.app import ReporterBot
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 20  # with back-off capped at 30 s: some ten minutes of outage
 
 
 def text_for(message: OutboxMessage, lang: str) -> str:
@@ -47,40 +48,39 @@ def text_for(message: OutboxMessage, lang: str) -> str:
 
 
 async def deliver_once(bot: ReporterBot) -> int:
-    """Send what is waiting; returns how many messages were sent."""
+    """Send what is waiting, one leased message at a time, each marked sent in its own short
+    transaction (no lock is held while Telegram is called, and a crash resends at most the one
+    message in flight); returns how many messages were sent."""
     sent = 0
     cipher = ChatIdCipher(bot.settings)
-    async with bot.db.transaction() as session:
-        for message in await pending_for_delivery(session):
+    while True:
+        async with bot.db.transaction() as session:
+            message = await delivery.lease_next(session, OutboxMessage,
+                                                 lease=timedelta(seconds=bot.settings.reply_lease))
+            if message is None:
+                return sent
             reporter = await session.get(Reporter, message.reporter_id)
             chat_id = None
             if reporter is not None and not reporter.forgotten and reporter.chat_id_enc:
                 chat_id = cipher.decrypt(reporter.chat_id_enc)
-            if chat_id is None:
-                message.sent_at = utcnow()  # nobody to tell: dropped, not retried
+            if chat_id is None:  # nobody to tell: dropped, not retried
+                await delivery.finish(session, OutboxMessage, message.id, outcome="unreachable")
                 continue
-            message.attempts += 1
-            try:
-                await bot.application.bot.send_message(chat_id, text_for(message, reporter.lang),
-                                                       parse_mode=ParseMode.HTML, protect_content=True,
-                                                       link_preview_options=links.NO_PREVIEW)
-            except TelegramError as error:
-                log.warning("Outbox message %s not delivered (%s), attempt %s", message.id,
-                            type(error).__name__, message.attempts)
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.sent_at = utcnow()
-                continue
-            message.sent_at = utcnow()
-            sent += 1
-    return sent
-
-
-async def deliver_forever(bot: ReporterBot) -> None:
-    while True:
+            text = text_for(message, reporter.lang)
         try:
-            await deliver_once(bot)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # keep the loop alive; the failure is logged without personal data
-            log.exception("Outbox delivery failed")
-        await asyncio.sleep(bot.settings.outbox_interval)
+            await bot.application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, protect_content=True,
+                                                   link_preview_options=links.NO_PREVIEW, rate_limit_args=ONCE)
+        except TelegramError as error:
+            failure = classify(error, message.attempts)
+            log.warning("Outbox message %s not delivered (%s), attempt %s", message.id,
+                        type(error).__name__, message.attempts)
+            async with bot.db.transaction() as session:
+                if failure.unreachable:
+                    await delivery.give_up_on_reporter(session, message.reporter_id)
+                elif failure.retry_in is None or message.attempts >= MAX_ATTEMPTS:
+                    await delivery.finish(session, OutboxMessage, message.id, outcome="rejected")
+                else:
+                    await delivery.postpone(session, OutboxMessage, message.id, seconds=failure.retry_in)
+            continue
+        await finish_patiently(bot.db, OutboxMessage, message.id, outcome="sent")
+        sent += 1

@@ -81,18 +81,22 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
         migrate.upgrade(settings.database_url)
     logging.getLogger("uvicorn.access").addFilter(_QuietSandbox())
     web = create_app(settings, port=port, with_bot=True)
+    # On SIGTERM the bot stops taking updates, finishes those in flight and sends the replies it
+    # owes within HARMWATCH_SHUTDOWN_GRACE; then uvicorn gives requests as long again. The bot
+    # and the web chat hold long polls open: they are ended before uvicorn waits for requests.
     config = uvicorn.Config(web, host=host, port=port, proxy_headers=True, log_level="info",
-                            timeout_graceful_shutdown=3)
-    # The bot and the web chat hold long polls open: end them before uvicorn waits for requests.
+                            timeout_graceful_shutdown=max(1, round(settings.shutdown_grace)))
     PromptShutdownServer(config, lambda: stop_bot(web)).run()
 
 
 @app.command()
-def bot() -> None:
-    """Run the bot alone, with long polling (a second process beside `serve`, or instead of it)."""
+def bot(take_over: Annotated[bool, typer.Option("--take-over", help="Delete a webhook that is set and poll instead")]
+        = False) -> None:
+    """Run the bot alone, with long polling, instead of the bot in `serve` (webhook mode). One
+    receiver at a time: it refuses to start while a webhook is set, unless --take-over."""
     import signal
 
-    from bot.app import ReporterBot
+    from bot.app import ReporterBot, WebhookActive
     from harmwatch.places.service import gazetteer
 
     settings = get_settings()
@@ -112,8 +116,15 @@ def bot() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await reporter_bot.start(polling=True)
-        typer.echo("Bot running (long polling). Ctrl-C stops it.")
+        try:
+            await reporter_bot.start(polling=True, take_over=take_over)
+        except WebhookActive as active:
+            typer.echo(f"Not polling: a webhook receives this bot's updates ({active.url}), probably `harmwatch "
+                       "serve` in webhook mode. Two receivers would take updates from each other. Stop that, or "
+                       "run `harmwatch bot --take-over` to delete the webhook and poll here.", err=True)
+            raise typer.Exit(3) from None
+        typer.echo("Bot running (long polling; an update is confirmed to Telegram only once it is saved). "
+                   "Ctrl-C stops it.")
         try:
             await stop.wait()
         finally:

@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from harmwatch.accounts.models import ApiToken, LoginAttempt, LoginSession, Role, SpentCode, User
 from harmwatch.audit.models import AuditEvent
 from harmwatch.incidents.models import Incident
-from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
+from harmwatch.messaging.models import OutboxMessage, OutgoingReply, ProcessedUpdate
 from harmwatch.places.models import Place
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Draft, Media, Report, ReportMessage
@@ -26,6 +26,7 @@ __all__ = [
     "Notice",
     "OutboxMessage",
     "Place",
+    "OutgoingReply",
     "ProcessedUpdate",
     "Report",
     "ReportMessage",

@@ -35,6 +35,17 @@ class Settings(BaseSettings):
     require_second_verification: bool = False
     # Seconds between two looks at the outbox (messages from the desk to reporters).
     outbox_interval: float = 2.0
+    # Seconds between looks for replies that failed or were left by a crashed worker.
+    reply_retry_interval: float = 1.0
+    # Seconds a sender holds a reply it is sending; a worker that dies holding it frees it then.
+    # Longer than one Bot API call with its timeouts (about 15 s), or a slow call is sent twice.
+    reply_lease: float = 20.0
+    # Seconds a stopping process keeps finishing updates in flight and sending their replies.
+    shutdown_grace: float = 10.0
+    # PostgreSQL: a statement (or a wait for a lock) longer than this fails the update, which
+    # Telegram then delivers again, instead of hanging.
+    db_statement_timeout: float = 15.0
+    db_lock_timeout: float = 5.0
     # Serve the Telegram sandbox (when there is no token) even when listening beyond this
     # machine. A demo only: the sandbox's control API has no authentication.
     sandbox: bool = False

@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from telegram import Update
 
-from bot.app import ReporterBot
+from bot.app import ReporterBot, WebhookActive
 from bot.sandbox import SandboxState, create_sandbox_app
 from harmwatch.database import Database
 from harmwatch.places.service import gazetteer
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 SANDBOX_TOKEN = "7000000001:harmwatch-sandbox-token"
 MAX_UPDATE_BYTES = 1_000_000
+WEBHOOK_DEADLINE = 9.0  # under the 10 s a Bot API server waits for an answer
 STARTING_GRACE = 30.0  # seconds a stop waits for the bot's start against the sandbox to finish
 
 
@@ -36,7 +37,7 @@ async def webhook(request: Request, x_telegram_bot_api_secret_token: str | None 
     if not hmac.compare_digest(given.encode(), expected.encode()):
         return JSONResponse({"ok": False, "error": "unauthorized"}, status_code=401)
     bot: ReporterBot | None = getattr(request.app.state, "reporter_bot", None)
-    if bot is None or bot.application is None or not bot.application.running:
+    if bot is None or not bot.running:
         return JSONResponse({"ok": False, "error": "bot not running"}, status_code=503)
     body = await request.body()
     if len(body) > MAX_UPDATE_BYTES:
@@ -48,8 +49,20 @@ async def webhook(request: Request, x_telegram_bot_api_secret_token: str | None 
         return JSONResponse({"ok": False, "error": "not an update"}, status_code=400)
     if update is None:
         return JSONResponse({"ok": False, "error": "not an update"}, status_code=400)
-    # Processed before answering: if this fails, Telegram delivers the update again.
-    await bot.application.process_update(update)
+    # Committed before answering; anything else gets a 5xx and Telegram delivers it again. The
+    # replies are sent in the background: the request never waits on Telegram. Past the
+    # deadline the answer is 503 but the work goes on (never cancelled half-way): the
+    # redelivery then finds the update applied, or waits for it, and is not applied twice.
+    processing = asyncio.ensure_future(bot.process(update))
+    done, _ = await asyncio.wait({processing}, timeout=WEBHOOK_DEADLINE)
+    if not done:
+        log.warning("Update %s not committed within %s s; still working on it", update.update_id, WEBHOOK_DEADLINE)
+        bot.keep(processing)
+        return JSONResponse({"ok": False, "error": "still working"}, status_code=503)
+    error = processing.exception()
+    if error is not None:  # logged without the update: it holds names and ids
+        log.warning("Update %s not committed: %s", update.update_id, type(error).__name__)
+        return JSONResponse({"ok": False, "error": "not processed"}, status_code=500)
     return {"ok": True}
 
 
@@ -97,7 +110,11 @@ async def running_bot(app: FastAPI, settings: Settings, db: Database, port: int 
     else:
         polling = not settings.telegram_webhook_url
         bot.build(token=settings.telegram_token, api_url=settings.telegram_api_url.rstrip("/"), polling=polling)
-        await bot.start(polling=polling, webhook_url=settings.telegram_webhook_url)
+        try:
+            await bot.start(polling=polling, webhook_url=settings.telegram_webhook_url)
+        except WebhookActive as active:
+            raise RuntimeError(f"A webhook ({active.url}) receives this bot's updates: set HARMWATCH_TELEGRAM_WEBHOOK_URL "
+                               "to serve it here, or take over with `harmwatch bot --take-over`") from None
     try:
         yield
     finally:

@@ -12,12 +12,16 @@ from harmwatch.database import JSONType, utcnow
 
 
 class ProcessedUpdate(SQLModel, table=True):
-    """One row per Telegram update_id: the unique key makes each update count once."""
+    """One row per Telegram update_id: the unique key makes each update count once. A row is
+    written when the update arrives; `applied_at` once its effects are committed."""
 
     __tablename__ = "processed_updates"
 
     update_id: int = Field(sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
     processed_at: datetime = Field(default_factory=utcnow, index=True)
+    # The reporter's pseudonym (never the Telegram id), to see their other updates in flight.
+    reporter_key: str | None = Field(default=None, sa_type=sa.String(32), index=True)
+    applied_at: datetime | None = None
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -34,3 +38,29 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = Field(default=None, index=True)
     attempts: int = 0
+    # Leased to a sender until then, or waiting until then after a failure (see delivery.py).
+    due_at: datetime | None = None
+
+
+class OutgoingReply(SQLModel, table=True):
+    """A reply the bot owes a reporter for one update, written in the same transaction as the
+    answer it follows, so that a crash after the commit, or a Telegram outage, loses nothing:
+    any worker sends it later. `sent_at` set = done; `outcome` says how it ended."""
+
+    __tablename__ = "replies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reporter_id: int = Field(foreign_key="reporters.id", index=True, ondelete="CASCADE")
+    update_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    # Encrypted like the reporter's, and kept here because /forget's own answer must still go
+    # out after the reporter's copy is deleted; wiped once the reply is done.
+    chat_id_enc: str | None = Field(default=None, sa_type=sa.String(255))
+    text: str = Field(sa_type=sa.Text)
+    keyboard: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    edit_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    created_at: datetime = Field(default_factory=utcnow)
+    due_at: datetime | None = None
+    sent_at: datetime | None = Field(default=None, index=True)
+    attempts: int = 0
+    # sent, not_modified, rejected (Telegram refused it for good), unreachable, expired
+    outcome: str | None = Field(default=None, sa_type=sa.String(16))

@@ -3,6 +3,9 @@ outbox by report; the bot, which alone can decrypt the chat id, renders and send
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -69,22 +72,54 @@ async def mark_sent(session: AsyncSession, message: OutboxMessage) -> None:
     await session.flush()
 
 
-async def claim_update(session: AsyncSession, update_id: int) -> bool:
-    """Record a Telegram update as processed; False when it was already (a redelivery, or
-    another worker has it). Inside the caller's transaction, so it counts only if it commits."""
+def _insert(session: AsyncSession):
     if session.bind.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
+    return insert(ProcessedUpdate)
+
+
+async def claim_update(session: AsyncSession, update_id: int) -> bool:
+    """Record a Telegram update as processed; False when it was already (a redelivery, or
+    another worker has it). Inside the caller's transaction, so it counts only if it commits."""
+    now = utcnow()
     result = await session.execute(
-        insert(ProcessedUpdate).values(update_id=update_id, processed_at=utcnow()).on_conflict_do_nothing()
+        _insert(session).values(update_id=update_id, processed_at=now, applied_at=now).on_conflict_do_nothing()
     )
     return result.rowcount == 1
 
 
-async def pending_for_delivery(session: AsyncSession, *, limit: int = 20) -> list[OutboxMessage]:
-    """Unsent messages, locked so that two bot workers never send the same one."""
-    query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)
-    if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list((await session.scalars(query)).all())
+# A reporter's update is handled in two steps, so that workers can see each other's: `arrive`
+# (committed at once) says "update N of this reporter is here"; `take_for_applying`, in the
+# transaction that applies it, makes sure it is applied once. A worker holding update N+1 waits
+# while an earlier arrival of the same reporter is still being applied elsewhere.
+
+async def arrive(session: AsyncSession, update_id: int, *, reporter_key: str) -> bool:
+    """Note an update's arrival; False when it was applied already (a redelivery)."""
+    await session.execute(_insert(session).values(update_id=update_id, processed_at=utcnow(),
+                                                  reporter_key=reporter_key).on_conflict_do_nothing())
+    applied = await session.scalar(select(ProcessedUpdate.applied_at).where(ProcessedUpdate.update_id == update_id))
+    return applied is None
+
+
+async def take_for_applying(session: AsyncSession, update_id: int) -> bool:
+    """Mark the update applied, in the transaction that applies it; False when another worker
+    did (the row lock makes a second worker wait for the first one's commit, then see it)."""
+    result = await session.execute(
+        sa.update(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id, ProcessedUpdate.applied_at.is_(None))
+        .values(applied_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
+IN_FLIGHT = timedelta(seconds=30)
+
+
+async def earlier_in_flight(session: AsyncSession, update_id: int, *, reporter_key: str) -> bool:
+    """Whether an earlier update of this reporter arrived lately and is not applied yet (one
+    left by a crashed worker stops counting after IN_FLIGHT: Telegram delivers it again)."""
+    found = await session.scalar(select(ProcessedUpdate.update_id).where(
+        ProcessedUpdate.reporter_key == reporter_key, ProcessedUpdate.update_id < update_id,
+        ProcessedUpdate.applied_at.is_(None), ProcessedUpdate.processed_at > utcnow() - IN_FLIGHT).limit(1))
+    return found is not None

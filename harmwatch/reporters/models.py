@@ -32,3 +32,9 @@ class Reporter(SQLModel, table=True):
     # Flood limit, kept here so every bot worker sees the same count.
     flood_window_start: datetime | None = None
     flood_count: int = Field(default=0)
+    # The newest Telegram update applied for this reporter: an older one arriving later (two
+    # workers racing) is refused rather than applied out of order.
+    last_update_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    last_update_at: datetime | None = None
+    # Telegram answered 403 (the reporter blocked the bot): replies are not attempted.
+    unreachable_at: datetime | None = None

@@ -33,21 +33,47 @@ async def find_reporter(session: AsyncSession, settings: Settings, *, telegram_u
 async def get_or_create_reporter(
     session: AsyncSession, settings: Settings, *, telegram_user_id: int, chat_id: int, lang: str
 ) -> Reporter:
-    """The reporter behind a Telegram user. After /forget the old row has lost its lookup key,
-    so someone who writes again starts afresh, under a new pseudonym, unlinked from before."""
+    """The reporter behind a Telegram user, locked until the caller's transaction ends: the row
+    is written first (a row lock on PostgreSQL, the write lock on SQLite) and only then read, so
+    two workers handling one reporter take turns and neither loses the other's changes (the
+    flood counter, the draft). After /forget the old row has lost its lookup key, so someone who
+    writes again starts afresh, under a new pseudonym, unlinked from before."""
     key = lookup_key(settings, telegram_user_id)
-    reporter = await session.scalar(select(Reporter).where(Reporter.lookup_key == key))
-    if reporter is None:
-        reporter = Reporter(pseudonym=random_pseudonym(), lookup_key=key, lang=lang,
-                            chat_id_enc=ChatIdCipher(settings).encrypt(chat_id))
-        try:
-            async with session.begin_nested():
-                session.add(reporter)
-        except IntegrityError:  # another worker created them a moment ago
-            reporter = await session.scalar(select(Reporter).where(Reporter.lookup_key == key))
-    reporter.last_seen_at = utcnow()
-    await session.flush()
+    now = utcnow()
+    touched = await session.execute(sa.update(Reporter).where(Reporter.lookup_key == key)
+                                    .values(last_seen_at=now, unreachable_at=None))
+    if touched.rowcount:
+        return await session.scalar(select(Reporter).where(Reporter.lookup_key == key)
+                                    .execution_options(populate_existing=True))
+    reporter = Reporter(pseudonym=random_pseudonym(), lookup_key=key, lang=lang,
+                        chat_id_enc=ChatIdCipher(settings).encrypt(chat_id))
+    try:
+        async with session.begin_nested():
+            session.add(reporter)
+    except IntegrityError:  # another worker created them a moment ago: wait for its turn
+        if reporter in session:
+            session.expunge(reporter)
+        return await get_or_create_reporter(session, settings, telegram_user_id=telegram_user_id,
+                                            chat_id=chat_id, lang=lang)
     return reporter
+
+
+UPDATE_ORDER_WINDOW = timedelta(hours=24)
+
+
+def note_update(reporter: Reporter, update_id: int) -> bool:
+    """Record that this update is being applied; False (and nothing recorded) when a newer one of
+    this reporter was applied already, so updates never apply out of order. Older than a day the
+    comparison stops: Telegram's ids restart at random after a week without updates."""
+    now = utcnow()
+    last_at = reporter.last_update_at
+    if last_at is not None and last_at.tzinfo is None:
+        last_at = last_at.replace(tzinfo=now.tzinfo)
+    if (reporter.last_update_id is not None and update_id < reporter.last_update_id
+            and last_at is not None and now - last_at < UPDATE_ORDER_WINDOW):
+        return False
+    reporter.last_update_id, reporter.last_update_at = update_id, now
+    return True
 
 
 def count_message(reporter: Reporter) -> str:

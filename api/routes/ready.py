@@ -1,0 +1,39 @@
+"""Readiness (`/readyz`): whether this process can do its job now, for the load balancer and
+the operator: the database answers, the bot runs and Telegram sends this bot's updates here
+(not to a webhook or a poller elsewhere), and how many replies wait to go out."""
+
+from __future__ import annotations
+
+import asyncio
+
+import sqlalchemy as sa
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from harmwatch.messaging import delivery
+
+router = APIRouter(include_in_schema=False)
+DATABASE_DEADLINE = 3.0
+
+
+@router.get("/readyz")
+async def readyz(request: Request) -> JSONResponse:
+    """503 unless the database answers and the bot (when this process runs one) receives updates."""
+    body: dict = {}
+    try:
+        async with asyncio.timeout(DATABASE_DEADLINE):
+            async with request.app.state.db.transaction() as session:
+                await session.execute(sa.select(1))
+                body["replies"] = await delivery.backlog(session)
+        body["database"] = "ok"
+    except Exception as error:  # the reason's name only: connection strings carry passwords
+        body["database"] = type(error).__name__
+    bot = getattr(request.app.state, "reporter_bot", None)
+    if bot is not None:
+        body["bot"] = await bot.readiness()
+    ready = body["database"] == "ok" and (bot is None or body["bot"]["ready"])
+    return JSONResponse({"status": "ready" if ready else "not ready", **body}, status_code=200 if ready else 503)
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)

@@ -1,0 +1,108 @@
+"""Reporters through whole harm reports while things break, one fault after another: a worker
+SIGKILLed and restarted, the database restarted, Telegram answering 500 and 429 for longer than
+a retry budget, every update delivered to two workers at once, one reporter's updates at two
+workers at once. Two `harmwatch serve` workers in webhook mode behind a load balancer, a
+private PostgreSQL, the sandbox as Telegram. Prints, per fault, the updates sent, answers lost,
+reporters left without a reply and duplicate messages; the last line `ratio:` is the share of
+reporters who finished without having to start over (goal 1.00).
+
+    python benchmarks/faults.py [--reporters 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.sandbox import SandboxClient  # noqa: E402
+from tests.bot.faults.drive import Cluster, cluster, drive, total_updates, until_progress  # noqa: E402
+from tests.bot.faults.private_pg import private_postgres  # noqa: E402
+
+
+async def worker_killed(running: Cluster, pg, reporters: int):
+    async def fault(progress) -> None:
+        await until_progress(progress, total_updates(reporters) // 3)
+        running.kill(running.ports[0])
+        await until_progress(progress, total_updates(reporters) // 2)
+        await asyncio.to_thread(running.start_worker)
+
+    return await drive(running, reporters, during=fault)
+
+
+async def database_restarted(running: Cluster, pg, reporters: int):
+    async def fault(progress) -> None:
+        await until_progress(progress, total_updates(reporters) // 3)
+        await asyncio.to_thread(pg.restart)
+
+    return await drive(running, reporters, during=fault)
+
+
+async def telegram_failing(running: Cluster, pg, reporters: int):
+    async with SandboxClient(running.sandbox) as client:
+        for method, status, count in (("sendMessage", 500, 60), ("sendMessage", 429, 30),
+                                      ("editMessageText", 500, 40), ("editMessageText", 429, 20),
+                                      ("answerCallbackQuery", 500, 80), ("answerCallbackQuery", 429, 40)):
+            await client.inject_faults(method, count=count, status=status, retry_after=1)
+        try:
+            return await drive(running, reporters)
+        finally:
+            await client.clear_faults()
+
+
+async def _in_mode(running: Cluster, mode: str, reporters: int, pair: bool = False):
+    running.balancer.mode = mode
+    try:
+        return await drive(running, reporters, pair=pair)
+    finally:
+        running.balancer.mode = "round_robin"
+
+
+async def same_update_twice(running: Cluster, pg, reporters: int):
+    return await _in_mode(running, "duplicate", reporters)
+
+
+async def one_reporter_at_two_workers(running: Cluster, pg, reporters: int):
+    return await _in_mode(running, "early_ack", reporters, pair=True)
+
+
+FAULTS = {
+    "worker SIGKILLed and restarted": worker_killed,
+    "PostgreSQL restarted": database_restarted,
+    "Telegram 500/429 beyond a retry budget": telegram_failing,
+    "same update at two workers": same_update_twice,
+    "one reporter's updates at two workers": one_reporter_at_two_workers,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reporters", type=int, default=30)
+    parser.add_argument("--only", choices=range(1, len(FAULTS) + 1), type=int, action="append",
+                        help="run only these faults (1-5, in the order above)")
+    args = parser.parse_args()
+    finished = total = 0
+    with private_postgres() as pg:
+        if pg is None:
+            raise SystemExit("PostgreSQL binaries not found in /usr/lib/postgresql/*/bin")
+        with cluster(pg.url, Path(tempfile.mkdtemp(prefix="harmwatch-faults-"))) as running:
+            for number, (name, fault) in enumerate(FAULTS.items(), start=1):
+                if args.only and number not in args.only:
+                    continue
+                tally = asyncio.run(fault(running, pg, args.reporters))
+                print(tally.line(name), flush=True)
+                finished += tally.finished
+                total += tally.reporters
+    print(f"reporters: {args.reporters} per fault, {total} in all, {finished} finished without starting over")
+    print(f"ratio: {finished / total:.2f}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

@@ -1,0 +1,207 @@
+"""The reply outbox: every reply an update produces is written in the update's own transaction
+(`owe`), then sent after the commit by a drain task per reporter, one leased row at a time, each
+marked in its own short transaction. A reply that fails waits in the database (429: as long as
+Telegram says; 5xx: backing off) and any worker's sweeper takes it up again, also after a crash
+or a restart, so an outage longer than any retry budget loses nothing. One reporter waiting on
+Telegram never holds up another: each drains alone."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from telegram import InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+
+from bot.delivery import ONCE, classify
+from bot.render import Reply
+from harmwatch.database import utcnow
+from harmwatch.messaging import delivery
+from harmwatch.messaging.models import OutgoingReply
+from harmwatch.privacy import ChatIdCipher
+
+if TYPE_CHECKING:
+    from bot.app import ReporterBot
+
+log = logging.getLogger(__name__)
+MAX_AGE = timedelta(hours=24)  # a question nobody could deliver for a day is dropped
+PRUNE_EVERY = 3600.0
+KEEP_RECORDS = timedelta(hours=48)
+SENDS_AT_ONCE = 12  # see bot.app.UPDATES_AT_ONCE
+
+
+async def owe(session, cipher: ChatIdCipher, *, reporter_id: int, chat_id: int, update_id: int | None,
+              replies: list[Reply]) -> None:
+    """Record the replies of one update, in the caller's transaction."""
+    chat_id_enc = cipher.encrypt(chat_id) if replies else None
+    for reply in replies:
+        session.add(OutgoingReply(
+            reporter_id=reporter_id, update_id=update_id, chat_id_enc=chat_id_enc, text=reply.text,
+            keyboard=reply.keyboard.to_dict() if reply.keyboard is not None else None,
+            edit_message_id=reply.edit_message_id,
+        ))
+    await session.flush()
+
+
+class ReplySender:
+    """Drains each reporter's replies in order; sweeps for due ones; prunes old records."""
+
+    def __init__(self, bot: ReporterBot) -> None:
+        self.bot = bot
+        self.cipher = ChatIdCipher(bot.settings)
+        self.lease = timedelta(seconds=bot.settings.reply_lease)
+        self._drains: dict[int, asyncio.Task] = {}
+        self._again: set[int] = set()
+        self._stopping = asyncio.Event()
+        self._slots = asyncio.Semaphore(SENDS_AT_ONCE)
+
+    def kick(self, reporter_id: int) -> None:
+        """Send what this reporter is owed, now, in the background."""
+        if reporter_id in self._drains:
+            self._again.add(reporter_id)  # rows written while draining: look once more
+            return
+        task = asyncio.create_task(self._drain(reporter_id), name=f"replies-{reporter_id}")
+        self._drains[reporter_id] = task
+        task.add_done_callback(lambda _: self._done(reporter_id))
+
+    def _done(self, reporter_id: int) -> None:
+        self._drains.pop(reporter_id, None)
+        if reporter_id in self._again:
+            self._again.discard(reporter_id)
+            self.kick(reporter_id)
+
+    async def settled(self, reporter_id: int, timeout: float) -> None:
+        """Wait (up to `timeout`) until the reporter's replies in flight have been sent."""
+        task = self._drains.get(reporter_id)
+        if task is not None:
+            await asyncio.wait({task}, timeout=timeout)
+
+    @property
+    def active(self) -> int:
+        return len(self._drains)
+
+    async def _drain(self, reporter_id: int) -> None:
+        try:
+            while True:
+                async with self._slots:
+                    if not await self._send_next(reporter_id):
+                        break
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # the database went away: the sweeper tries again later
+            log.warning("Replies of reporter %s wait: %s", reporter_id, type(error).__name__)
+
+    async def _send_next(self, reporter_id: int) -> bool:
+        """Lease, send and mark the reporter's oldest reply; False when there is nothing to send now."""
+        db = self.bot.db
+        async with db.transaction() as session:
+            row = await delivery.lease_next(session, OutgoingReply, reporter_id=reporter_id, lease=self.lease)
+            if row is None:
+                return False
+            chat_id = self.cipher.decrypt(row.chat_id_enc) if row.chat_id_enc else None
+            if chat_id is None or utcnow() - _aware(row.created_at) > MAX_AGE:
+                await delivery.finish(session, OutgoingReply, row.id,
+                                      outcome="unreachable" if chat_id is None else "expired")
+                return True
+        try:
+            await self._call(row, chat_id)
+            outcome = "sent"
+        except TelegramError as error:
+            failure = classify(error, row.attempts)
+            async with db.transaction() as session:
+                if failure.unreachable:
+                    log.info("Reporter %s blocked the bot; their replies are dropped", reporter_id)
+                    await delivery.give_up_on_reporter(session, reporter_id)
+                    return False
+                if failure.retry_in is not None:
+                    log.warning("Reply %s not sent (%s, attempt %d); again in %.1f s", row.id,
+                                type(error).__name__, row.attempts, failure.retry_in)
+                    await delivery.postpone(session, OutgoingReply, row.id, seconds=failure.retry_in)
+                    return False
+                if row.edit_message_id and isinstance(error, BadRequest):
+                    outcome = "not_modified"  # the message already shows it, or is gone
+                else:
+                    log.warning("Reply %s refused by Telegram: %s", row.id, type(error).__name__)
+                    outcome = "rejected"
+                await delivery.finish(session, OutgoingReply, row.id, outcome=outcome)
+            return True
+        await finish_patiently(db, OutgoingReply, row.id, outcome=outcome)
+        return True
+
+    async def _call(self, row: OutgoingReply, chat_id: int) -> None:
+        bot = self.bot.application.bot
+        keyboard = InlineKeyboardMarkup.de_json(row.keyboard, bot) if row.keyboard else None
+        if row.edit_message_id:
+            await bot.edit_message_text(row.text, chat_id=chat_id, message_id=row.edit_message_id,
+                                        parse_mode=ParseMode.HTML, reply_markup=keyboard, rate_limit_args=ONCE)
+        else:
+            await bot.send_message(chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=keyboard,
+                                   protect_content=True, rate_limit_args=ONCE)  # no forwarding or saving
+
+    async def sweep_once(self) -> int:
+        """Kick every reporter with a reply due (after a failure, a crash, a restart)."""
+        async with self.bot.db.transaction() as session:
+            due = await delivery.due_reporters(session, OutgoingReply)
+        for reporter_id in due:
+            self.kick(reporter_id)
+        return len(due)
+
+    async def run_forever(self) -> None:
+        from bot import outbox
+
+        settings = self.bot.settings
+        loop = asyncio.get_running_loop()
+        next_outbox = next_prune = loop.time()
+        while not self._stopping.is_set():
+            try:
+                await self.sweep_once()
+                if loop.time() >= next_outbox:
+                    next_outbox = loop.time() + settings.outbox_interval
+                    await outbox.deliver_once(self.bot)
+                if loop.time() >= next_prune:
+                    next_prune = loop.time() + PRUNE_EVERY
+                    async with self.bot.db.transaction() as session:
+                        await delivery.prune(session, older_than=KEEP_RECORDS)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the database is away: look again on the next round
+                log.warning("Reply sweep failed: %s", type(error).__name__)
+            try:
+                await asyncio.wait_for(self._stopping.wait(), settings.reply_retry_interval)
+            except TimeoutError:
+                pass
+
+    def stop(self) -> None:
+        """End the sweeps after the current one (never cut a transaction off half-way)."""
+        self._stopping.set()
+
+    async def drain(self, timeout: float) -> None:
+        """On shutdown: let the replies being sent finish, for up to `timeout` seconds."""
+        tasks = list(self._drains.values())
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=timeout)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def finish_patiently(db, model, row_id: int, *, outcome: str, attempts: int = 30) -> None:
+    """Mark a message sent, waiting out a database blip (a restart takes a second or two): a
+    mark that is lost would send the message a second time once its lease ran out."""
+    for attempt in range(attempts):
+        try:
+            async with db.transaction() as session:
+                await delivery.finish(session, model, row_id, outcome=outcome)
+            return
+        except Exception as error:
+            if attempt == attempts - 1:
+                raise
+            log.warning("Marking message %s sent failed (%s); trying again", row_id, type(error).__name__)
+            await asyncio.sleep(0.5)
+
+
+def _aware(moment):
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utcnow().tzinfo)

@@ -1,0 +1,106 @@
+"""Leasing messages to senders, one row at a time, for the reply outbox and the desk's outbox
+alike. A sender leases a row (a short transaction that commits), talks to Telegram with no
+transaction open, then marks the row in another short transaction. A worker that dies holding
+a lease loses it when `due_at` passes, and any worker takes the row again.
+
+Only the oldest unsent row of a reporter can be leased, so one reporter's messages go out in
+the order they were written while other reporters' go out in parallel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from harmwatch.database import utcnow
+from harmwatch.messaging.models import OutboxMessage, OutgoingReply, ProcessedUpdate
+from harmwatch.reporters.models import Reporter
+
+Outgoing = type[OutgoingReply] | type[OutboxMessage]
+LEASE = timedelta(seconds=30)  # longer than one Bot API call with its timeouts
+CANDIDATES = 5
+
+
+def _heads(model: Outgoing, now):
+    """Unsent rows that are due and have no older unsent row of the same reporter before them."""
+    earlier = aliased(model)
+    older_unsent = sa.exists().where(earlier.reporter_id == model.reporter_id, earlier.sent_at.is_(None),
+                                     earlier.id < model.id)
+    return sa.and_(model.sent_at.is_(None), sa.or_(model.due_at.is_(None), model.due_at <= now), ~older_unsent)
+
+
+async def lease_next(session: AsyncSession, model: Outgoing, *, reporter_id: int | None = None,
+                     lease: timedelta = LEASE):
+    """Lease one due row (of one reporter, or of anyone) and return it, or None. The claim is a
+    conditional UPDATE, so two workers (or two processes on SQLite) never both win one row."""
+    now = utcnow()
+    query = sa.select(model.id).where(_heads(model, now)).order_by(model.id).limit(CANDIDATES)
+    if reporter_id is not None:
+        query = query.where(model.reporter_id == reporter_id)
+    for row_id in (await session.scalars(query)).all():
+        claimed = await session.execute(
+            sa.update(model)
+            .where(model.id == row_id, model.sent_at.is_(None), sa.or_(model.due_at.is_(None), model.due_at <= now))
+            .values(due_at=now + lease, attempts=model.attempts + 1)
+        )
+        if claimed.rowcount == 1:
+            return await session.get(model, row_id, populate_existing=True)
+    return None
+
+
+async def due_reporters(session: AsyncSession, model: Outgoing, *, limit: int = 200) -> list[int]:
+    """Reporters who have a row due now (after a failure, a crash, a restart)."""
+    query = sa.select(model.reporter_id).where(_heads(model, utcnow())).distinct().limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+async def finish(session: AsyncSession, model: Outgoing, row_id: int, *, outcome: str) -> None:
+    values = {"sent_at": utcnow()}
+    if model is OutgoingReply:
+        values |= {"outcome": outcome, "chat_id_enc": None}
+    await session.execute(sa.update(model).where(model.id == row_id).values(**values))
+
+
+async def postpone(session: AsyncSession, model: Outgoing, row_id: int, *, seconds: float) -> None:
+    await session.execute(sa.update(model).where(model.id == row_id)
+                          .values(due_at=utcnow() + timedelta(seconds=seconds)))
+
+
+async def give_up_on_reporter(session: AsyncSession, reporter_id: int) -> None:
+    """The reporter blocked the bot: nothing more is attempted until they write again."""
+    now = utcnow()
+    await session.execute(sa.update(Reporter).where(Reporter.id == reporter_id).values(unreachable_at=now))
+    for model in (OutgoingReply, OutboxMessage):
+        values = {"sent_at": now, **({"outcome": "unreachable", "chat_id_enc": None} if model is OutgoingReply else {})}
+        await session.execute(sa.update(model).where(model.reporter_id == reporter_id, model.sent_at.is_(None))
+                              .values(**values))
+
+
+async def backlog(session: AsyncSession) -> dict[str, float | int]:
+    """Replies not sent yet and the age of the oldest, for /readyz."""
+    count, oldest = (await session.execute(
+        sa.select(sa.func.count(), sa.func.min(OutgoingReply.created_at)).where(OutgoingReply.sent_at.is_(None))
+    )).one()
+    age = 0.0
+    if oldest is not None:
+        if oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=utcnow().tzinfo)
+        age = round((utcnow() - oldest).total_seconds(), 1)
+    return {"pending": count, "oldest_seconds": age}
+
+
+async def prune(session: AsyncSession, *, older_than: timedelta) -> int:
+    """Forget processed update ids and finished replies older than `older_than`.
+
+    Why an age, and which: Telegram keeps an undelivered update for 24 hours, so a redelivery
+    never comes later than that and a record kept 48 hours always catches it. And Telegram's
+    update ids restart at a random value after a week without updates, so records older than
+    that must be gone or they would swallow new updates as duplicates. Finished replies hold
+    what the reporter answered; they are kept no longer than needed either."""
+    cutoff = utcnow() - older_than
+    updates = await session.execute(sa.delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
+    await session.execute(sa.delete(OutgoingReply).where(OutgoingReply.sent_at.is_not(None),
+                                                         OutgoingReply.sent_at < cutoff))
+    return updates.rowcount
