@@ -2,7 +2,7 @@
 incidents took minutes without it; desk_notices)
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0006
 Create Date: 2026-12-01 17:08:05.091881
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0013'
-down_revision: str | None = '0007'
+down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
