@@ -8,14 +8,37 @@ import logging
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "changethis", "please-change"}
 SECRET_FILE_NAME = "secret_key"
+
+
+class PublicationRule(BaseModel):
+    """How precisely incidents of one event type are published. `date`: "day", or "month" (the
+    first of the month, time precision 3, no part of the day, recorded_on to the month too);
+    `place`: "point", "adm2" (no point) or "adm1" (no point, no admin-2 area); `summary`: whether
+    the monitor's public summary is published."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    date: Literal["day", "month"] = "day"
+    place: Literal["point", "adm2", "adm1"] = "point"
+    summary: bool = True
+
+
+# Survivors of these can be identified from less than a day and a point (DOMAIN.md).
+SENSITIVE_RULE = PublicationRule(date="month", place="adm2", summary=False)
+DEFAULT_METHODOLOGY = (
+    "Each incident is built from one or more reports that people in the affected areas sent through the "
+    "Harmwatch bot. A monitor reviewed every report, checked it against other reports, media and sources, "
+    "and verified it into the incident with a confidence grade. Counts are the monitor's assessment, as "
+    "ranges.")
 
 
 class Settings(BaseSettings):
@@ -33,6 +56,16 @@ class Settings(BaseSettings):
     require_second_verification: bool = False
     # Seconds between two looks at the outbox (messages from the desk to reporters).
     outbox_interval: float = 2.0
+    # What the exports say about the deployment (README: "Publishing"). ISO 3166-1 alpha-3.
+    country_code: str = Field(default="SYR", pattern=r"^[A-Z]{3}$")
+    data_licence: str = "CC-BY-4.0"
+    data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
+    data_organisation: str = "Harmwatch"
+    data_organisation_url: str = ""
+    data_methodology: str = DEFAULT_METHODOLOGY
+    # Event type code -> how it is published; event types not named here are published in full.
+    publication_rules: dict[str, PublicationRule] = Field(default_factory=lambda: {
+        "sexual_violence": SENSITIVE_RULE, "abduction_forced_disappearance": SENSITIVE_RULE})
 
     @field_validator("secret_key")
     @classmethod

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Depends, FastAPI, Path, Query
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Response
 from starlette.responses import StreamingResponse
 from starlette.types import Send
 
@@ -17,8 +17,10 @@ from api.routes.ngo_auth import CallerDep, LanguageDep, current_caller
 from api.routes.ngo_errors import ERROR_RESPONSES, ApiError, ErrorBody, NgoRoute
 from api.routes.ngo_params import Format, IncidentQuery, LanguageQuery, PlacesQuery, TaxonomyQuery
 from api.routes.ngo_schemas import CSV_EXAMPLE, GEOJSON_SCHEMA, IncidentPage, IncidentRecord, PlaceList, Taxonomy
+from harmwatch.audit.service import head
 from harmwatch.exports import reference, service
 from harmwatch.exports.cursor import CursorSigner
+from harmwatch.exports.publication import Publication
 from harmwatch.exports.service import FILE_NAMES, MEDIA_TYPES, CursorError, ExportFormat
 from harmwatch.i18n import LANGUAGES, N_
 from harmwatch.places.service import gazetteer
@@ -26,6 +28,8 @@ from harmwatch.places.service import gazetteer
 router = APIRouter(prefix="/api/v1", tags=["NGO API"], route_class=NgoRoute,
                    dependencies=[Depends(current_caller)], responses=ERROR_RESPONSES)
 
+# HASH:LENGTH of the audit chain when the response was made: `harmwatch audit verify --expect` it.
+AUDIT_HEADER = "X-Harmwatch-Audit-Head"
 CURSOR_ERRORS = {
     "invalid": N_("This cursor is not valid: pass next_cursor exactly as you received it."),
     "expired": N_("This cursor has expired: start again without it, or use updated_since."),
@@ -53,12 +57,15 @@ class ExportResponse(StreamingResponse):
 
 @router.get("/incidents", response_model=IncidentPage, responses={
     200: {"description": "A page (json) or the whole filtered set (csv, hxl, geojson, datapackage).",
-          "content": LIST_CONTENT},
+          "content": LIST_CONTENT, "headers": {AUDIT_HEADER: {
+              "description": "The audit chain's head (HASH:LENGTH) once this response was logged; "
+                             "`harmwatch audit verify --expect HASH:LENGTH` checks the log still extends it.",
+              "schema": {"type": "string"}}}},
     400: {"model": ErrorBody, "description": "The cursor is forged, edited, expired or made "
           "for other filters."},
 })
 async def list_incidents(params: Annotated[IncidentQuery, Query()], session: SessionDep, db: DatabaseDep,
-                         settings: SettingsDep, caller: CallerDep, accept: LanguageDep) -> Any:
+                         settings: SettingsDep, caller: CallerDep, accept: LanguageDep, response: Response) -> Any:
     """Verified, published incidents, oldest change first. With `format=json`, a page and a
     `next_cursor` that neither skips nor repeats incidents while others are added or edited (an
     incident edited after you got it comes again, later, with its changes). Other formats stream
@@ -69,27 +76,34 @@ async def list_incidents(params: Annotated[IncidentQuery, Query()], session: Ses
         raise ApiError(422, "invalid_parameter", N_("This parameter is only for format=json."), parameter=misplaced)
     if params.format is not Format.JSON:
         export = ExportFormat(params.format.value)
+        started = await service.start_export(db, export, filters=params.filters(), lang=lang, actor=caller.actor,
+                                             publication=Publication.from_settings(settings))
         return ExportResponse(
-            service.export(db, export, filters=params.filters(), lang=lang, actor=caller.actor),
+            started.chunks,
             media_type=MEDIA_TYPES[export],
-            headers={"Content-Disposition": f'attachment; filename="{FILE_NAMES[export]}"', "Content-Language": lang},
+            headers={"Content-Disposition": f'attachment; filename="{FILE_NAMES[export]}"', "Content-Language": lang,
+                     AUDIT_HEADER: str(started.anchor)},
         )
     signer = CursorSigner(settings.derived_key("cursor"))
     try:
         page = await service.page(session, signer, params.filters(), cursor=params.cursor, limit=params.limit,
-                                  lang=lang)
+                                  lang=lang, publication=Publication.from_settings(settings))
     except CursorError as error:
         raise ApiError(400, f"cursor_{error.code}", CURSOR_ERRORS[error.code], parameter="cursor") from None
-    return {"data": page.records, "next_cursor": page.next_cursor}
+    anchor = await head(session)
+    response.headers[AUDIT_HEADER] = str(anchor)
+    return {"data": page.records, "next_cursor": page.next_cursor, "audit_head": str(anchor)}
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentRecord, responses={
     404: {"model": ErrorBody, "description": "No published incident has this id."}})
 async def get_incident(incident_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The incident's id.",
                                                          examples=[1042])],
-                       params: Annotated[LanguageQuery, Query()], session: SessionDep, accept: LanguageDep) -> Any:
+                       params: Annotated[LanguageQuery, Query()], session: SessionDep, settings: SettingsDep,
+                       accept: LanguageDep) -> Any:
     """One verified, published incident, with the same fields as in the list."""
-    found = await service.incident(session, incident_id, lang=params.lang or accept)
+    found = await service.incident(session, incident_id, lang=params.lang or accept,
+                                   publication=Publication.from_settings(settings))
     if found is None:
         raise ApiError(404, "not_found", N_("There is no published incident with this id."),
                        parameter="incident_id")

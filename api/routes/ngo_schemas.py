@@ -41,6 +41,8 @@ class IncidentPage(BaseModel):
     next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null when there is "
                                     "nothing more now (new changes come later: keep the last updated_at and ask "
                                     "with updated_since).", examples=["WyIyMDI2LTExLTIxVDA5OjMw..."])
+    audit_head: str = Field(description="The audit chain's head (HASH:LENGTH) when this page was made, as in "
+                            "the X-Harmwatch-Audit-Head header.", examples=["3f1c...e9a0:1207"])
 
 
 class Place(BaseModel):
@@ -71,6 +73,10 @@ class Code(BaseModel):
                                examples=[2])
     number: int | None = Field(default=None, description="Access constraints: the ACAPS indicator (1-9).",
                                examples=[4])
+    acled_event_type: str | None = Field(default=None, description="Event types: ACLED's event type.",
+                                         examples=["Explosions/Remote violence"])
+    acled_sub_event_type: str | None = Field(default=None, description="Event types: ACLED's sub-event type.",
+                                             examples=["Air/drone strike"])
 
 
 class Kind(BaseModel):

@@ -14,7 +14,17 @@ from collections.abc import Callable, Mapping
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from harmwatch.exports.records import MAX_DECIMALS, PCODE, STATUS, TIME_PRECISIONS, RecordBuilder, counted
+from harmwatch.exports.columns import Column
+from harmwatch.exports.records import (
+    FORMULA_STARTS,
+    MAX_DECIMALS,
+    PCODE,
+    STATUS,
+    TIME_PRECISIONS,
+    RecordBuilder,
+    counted,
+    neutralised,
+)
 from harmwatch.incidents.models import Incident
 
 _T = Incident.__table__.c
@@ -51,10 +61,18 @@ def _rounded(value: sa.ColumnElement, decimals: int) -> sa.ColumnElement:
                    else_=text)
 
 
+def _neutralised(value: sa.ColumnElement) -> sa.ColumnElement:
+    """records.neutralised in SQL, for text that comes straight from a stored column."""
+    starts = sa.literal(list(FORMULA_STARTS), ARRAY(sa.Text))
+    return sa.case((sa.func.left(value, 1) == sa.any_(starts), sa.literal("'", sa.Text).concat(value)),
+                   else_=value)
+
+
 class CellSql:
-    """The SQL writers for one export: one language, one gazetteer, and `code_cells`, the cell
-    of every value stored under each code key among the exported rows (from pg_copy.py).
-    columns.py says which writer each column uses."""
+    """The Cells (columns.py) as SQL for one export's CSV: one language, one gazetteer, one
+    deployment's publication rules, and `code_cells`, the cell of every value stored under each
+    code key among the exported rows (from pg_copy.py). Text is neutralised as the csv path
+    neutralises it: in Python for what the lookups hold, in SQL for stored text."""
 
     def __init__(self, builder: RecordBuilder, code_cells: Mapping[str, Mapping[str, str | None]]) -> None:
         self._builder = builder
@@ -65,7 +83,7 @@ class CellSql:
         """A JSON object {code: text} bound once, however many cells read it. An empty text
         becomes null: COPY would quote it ("") where the csv module leaves the cell empty."""
         if name not in self._lookups:
-            table = {code: text or None for code, text in values().items()}
+            table = {code: neutralised(text) or None for code, text in values().items()}
             self._lookups[name] = sa.bindparam(name, table, type_=JSONB)
         return self._lookups[name]
 
@@ -90,8 +108,8 @@ class CellSql:
     def place_code(self, name: str) -> sa.ColumnElement:
         column = _T[name]
         # Places of the gazetteer first: the pattern is only tried on P-codes it does not know.
-        return sa.case((self._places().has_key(column), column),
-                       (column.regexp_match(_constant(_PCODE_SQL)), column))
+        return _neutralised(sa.case((self._places().has_key(column), column),
+                                    (column.regexp_match(_constant(_PCODE_SQL)), column)))
 
     def place_name(self, name: str) -> sa.ColumnElement:
         return self._places()[_T[name]].astext
@@ -120,7 +138,7 @@ class CellSql:
         return counted(_T[name])
 
     def text(self, name: str) -> sa.ColumnElement:
-        return sa.func.nullif(_T[name], _constant(""))
+        return _neutralised(sa.func.nullif(_T[name], _constant("")))
 
     def status(self) -> sa.ColumnElement:
         return _constant(STATUS)
@@ -128,6 +146,27 @@ class CellSql:
     def date(self, name: str) -> sa.ColumnElement:
         """ISO, whatever the session's DateStyle, as str(date) writes it."""
         return sa.func.to_char(_T[name], _constant("YYYY-MM-DD"))
+
+    def month(self, name: str) -> sa.ColumnElement:
+        return sa.func.to_char(_T[name], _constant('YYYY-MM-"01"'))
+
+    def utc_month(self, name: str) -> sa.ColumnElement:
+        return sa.func.to_char(sa.func.timezone(_constant("UTC"), _T[name]), _constant('YYYY-MM-"01"'))
+
+    def country(self) -> sa.ColumnElement:
+        return sa.literal(neutralised(self._builder.country_code), sa.Text)
+
+    def constant(self, value: int) -> sa.ColumnElement:
+        return sa.literal(value, sa.Integer)
+
+    def cell(self, column: Column) -> sa.ColumnElement:
+        """The column's cell, or what its publication rule publishes instead for the event types
+        whose rule holds its detail back (records.RecordBuilder does the same in Python)."""
+        value = column.cell(self)
+        if column.detail is None or not (types := self._builder.publication.withholding(column.detail)):
+            return value
+        instead = column.coarse(self) if column.coarse else sa.null()
+        return sa.case((_T.event_type == sa.any_(sa.literal(types, ARRAY(sa.Text))), instead), else_=value)
 
     def utc_date(self, name: str) -> sa.ColumnElement:
         return sa.func.to_char(sa.func.timezone(_constant("UTC"), _T[name]), _constant("YYYY-MM-DD"))
