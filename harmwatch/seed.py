@@ -115,7 +115,9 @@ class Seeder:
             "export_decimals": 2,
             "summary_public": "",
             "notes_private": "",
-            "published": self.rng.random() < 0.85,
+            "state": "published" if self.rng.random() < 0.85 else "unpublished",
+            "merged_into_id": None,
+            "withdrawn_reason": "",
             "created_at": report["updated_at"],
             "updated_at": report["updated_at"],
         }

@@ -13,6 +13,7 @@ from api.desk.deps import CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
 from api.desk.templating import error, invalid, notice, render, see_other
 from harmwatch.i18n import N_
 from harmwatch.incidents import service as incidents
+from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 from harmwatch.incidents.service import IncidentError
 from harmwatch.reports.enums import ReportStatus
@@ -31,7 +32,8 @@ async def incident_list(request: Request, session: SessionDep, user: CurrentUser
     """Incidents, newest first, a page at a time."""
     query = select(Incident)
     if published in ("yes", "no"):
-        query = query.where(Incident.published.is_(published == "yes"))
+        shown = Incident.state == IncidentState.PUBLISHED.value
+        query = query.where(shown if published == "yes" else ~shown)
     if type in ("harm", "access"):
         query = query.where(Incident.report_type == type)
     if after and after.isdigit():

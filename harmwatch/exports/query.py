@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from harmwatch.database import Database, utcnow
 from harmwatch.exports.cursor import Position
 from harmwatch.exports.records import SELECTED_COLUMNS
+from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 
 # A change becomes visible to paging and to updated_since this long after its timestamp. Its
@@ -47,7 +48,7 @@ class IncidentFilter:
 
     def conditions(self) -> list[sa.ColumnElement[bool]]:
         c = _T.c
-        where: list[sa.ColumnElement[bool]] = [c.published.is_(True)]
+        where: list[sa.ColumnElement[bool]] = [c.state == IncidentState.PUBLISHED.value]
         for column, value in ((c.report_type, self.report_type), (c.event_type, self.event_type),
                               (c.access_constraint, self.access_constraint), (c.adm1_pcode, self.adm1),
                               (c.adm2_pcode, self.adm2), (c.grade, self.grade)):
@@ -84,7 +85,7 @@ async def page(session: AsyncSession, filters: IncidentFilter, *, after: Positio
 
 async def one(session: AsyncSession, incident_id: int) -> sa.Row | None:
     """One published incident's row, or None (unpublished and missing look the same)."""
-    stmt = sa.select(*SELECTED_COLUMNS).where(_T.c.id == incident_id, _T.c.published.is_(True))
+    stmt = sa.select(*SELECTED_COLUMNS).where(_T.c.id == incident_id, _T.c.state == IncidentState.PUBLISHED.value)
     return (await session.execute(stmt)).first()
 
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
+from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.reports.models import COUNT_NAMES, Report
@@ -141,7 +142,7 @@ async def update(session: AsyncSession, incident: Incident, *, actor: str, chang
 
 
 async def set_published(session: AsyncSession, incident: Incident, *, actor: str, published: bool) -> Incident:
-    incident.published = published
+    incident.state = (IncidentState.PUBLISHED if published else IncidentState.UNPUBLISHED).value
     incident.updated_at = utcnow()
     await session.flush()
     await record(session, actor=actor, action="incident.published" if published else "incident.unpublished",

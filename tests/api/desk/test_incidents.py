@@ -69,12 +69,12 @@ async def test_publish_and_unpublish(as_monitor, database, monitor):
     incident = await verified_incident(database, monitor)
     await post(as_monitor, f"/incidents/{incident.id}/publish")
     async with database.transaction() as session:
-        assert (await session.get(Incident, incident.id)).published
+        assert (await session.get(Incident, incident.id)).state == "published"
     page = (await as_monitor.get("/incidents?published=yes")).text
     assert f"#{incident.id}" in page
     await post(as_monitor, f"/incidents/{incident.id}/unpublish")
     async with database.transaction() as session:
-        assert not (await session.get(Incident, incident.id)).published
+        assert (await session.get(Incident, incident.id)).state == "unpublished"
         query = sa.select(AuditEvent.action).where(AuditEvent.object_type == "incident")
         actions = (await session.scalars(query)).all()
     assert "incident.published" in actions and "incident.unpublished" in actions

@@ -123,7 +123,7 @@ async def test_a_full_page_has_a_cursor_and_the_last_page_none(client, token, kn
 
 async def test_unpublishing_removes_an_incident_from_every_view(client, token, database, known):
     async with database.transaction() as session:
-        await session.execute(sa.update(Incident).where(Incident.id == known["harm"]).values(published=False))
+        await session.execute(sa.update(Incident).where(Incident.id == known["harm"]).values(state="unpublished"))
     assert await ids(client, token) == [known["access"]]
     assert (await client.get(f"/api/v1/incidents/{known['harm']}", headers=bearer(token))).status_code == 404
 
