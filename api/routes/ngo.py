@@ -72,6 +72,7 @@ async def list_incidents(params: Annotated[IncidentQuery, Query()], session: Ses
     every matching incident in one response: CSV (UTF-8 with BOM), HXL, GeoJSON or a Frictionless
     data package (zip)."""
     lang = params.lang or accept
+    await _refuse_unknown_places(session, params)
     if misplaced := params.paging_parameter():
         raise ApiError(422, "invalid_parameter", N_("This parameter is only for format=json."), parameter=misplaced)
     if params.format is not Format.JSON:
@@ -93,6 +94,21 @@ async def list_incidents(params: Annotated[IncidentQuery, Query()], session: Ses
     anchor = await head(session)
     response.headers[AUDIT_HEADER] = str(anchor)
     return {"data": page.records, "next_cursor": page.next_cursor, "audit_head": str(anchor)}
+
+
+async def _refuse_unknown_places(session: SessionDep, params: IncidentQuery) -> None:
+    """A P-code filter names areas of the stored gazetteer, at their level: another one would
+    only ever give an empty answer, which reads as "nothing happened there"."""
+    if not (params.adm1 or params.adm2):
+        return
+    places = await gazetteer(session)
+    for parameter, level, pcodes in (("adm1", 1, params.adm1), ("adm2", 2, params.adm2)):
+        for pcode in pcodes or ():
+            place = places.get(pcode)
+            if place is None or place.level != level:
+                raise ApiError(422, "invalid_parameter", N_("There is no area with this P-code at this level: "
+                                                            "see /api/v1/places."), parameter=parameter,
+                               detail=pcode)
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentRecord, responses={

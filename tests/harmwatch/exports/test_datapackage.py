@@ -37,7 +37,7 @@ async def dated(database) -> None:
         await make_incident(session, occurred_on=date(2026, 3, 4), killed_min=1, killed_max=2)
         await make_incident(session, occurred_on=date(2026, 11, 20), adm2_pcode=None)
         await make_incident(session, occurred_on=date(2025, 1, 31), event_type="sexual_violence")  # -> 2025-01-01
-        await make_incident(session, occurred_on=date(2027, 1, 1), published=False)
+        await make_incident(session, occurred_on=date(2027, 1, 1), state="unpublished")
 
 
 async def test_the_package_carries_what_a_publisher_states(database, dated, tmp_path):
