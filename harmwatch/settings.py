@@ -74,6 +74,16 @@ class Settings(BaseSettings):
             raise ValueError("HARMWATCH_SECRET_KEY must be a real secret of 16 characters or more")
         return value
 
+    @field_validator("publication_rules")
+    @classmethod
+    def _known_event_types(cls, value: dict[str, PublicationRule]) -> dict[str, PublicationRule]:
+        from harmwatch.taxonomy import EventType
+
+        unknown = sorted(set(value) - {e.value for e in EventType})
+        if unknown:
+            raise ValueError(f"HARMWATCH_PUBLICATION_RULES names unknown event types: {', '.join(unknown)}")
+        return value
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

@@ -156,10 +156,13 @@ def _rounded_point(lat: Any, lon: Any, decimals: Any) -> tuple[Any, Any]:
     return None, None
 
 
+_STARTS = frozenset(FORMULA_STARTS)
+
+
 def neutralised(text: Any) -> Any:
     """A text cell a spreadsheet would run as a formula, made plain text the OWASP way (a
     leading single quote); anything else as it is."""
-    return "'" + text if isinstance(text, str) and text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.__class__ is str and text[:1] in _STARTS else text
 
 
 def _csv_cell(column: Column) -> Callable[[Any], Any] | None:
@@ -266,5 +269,6 @@ class RecordBuilder:
         text cell that a spreadsheet would run as a formula neutralised."""
         values = self.values(row)
         for i, convert in self._csv:
-            values[i] = convert(values[i])
+            if (value := values[i]) is not None:
+                values[i] = convert(value)
         return values

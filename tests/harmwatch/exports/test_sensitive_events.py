@@ -145,3 +145,12 @@ async def test_the_api_serves_sensitive_events_coarse(client, database, token, e
     page = (await client.get("/api/v1/incidents", headers=bearer(token))).json()["data"]
     _coarse(next(r for r in page if r["event_type"] == "abduction_forced_disappearance"))
     assert await python_bytes(database, IncidentFilter())  # the fixture's data exported at all
+
+
+def test_a_rule_for_an_unknown_event_type_is_refused(monkeypatch):
+    monkeypatch.setenv("HARMWATCH_PUBLICATION_RULES", '{"sexual_violnce": {"date": "month"}}')
+    with pytest.raises(ValueError, match="sexual_violnce"):
+        Settings()
+    monkeypatch.setenv("HARMWATCH_PUBLICATION_RULES", '{"sexual_violence": {"date": "week"}}')
+    with pytest.raises(ValueError):
+        Settings()
