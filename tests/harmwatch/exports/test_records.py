@@ -93,3 +93,28 @@ def test_a_column_is_declared_once_and_may_go_in_any_position():
 
 def test_every_column_has_its_cell_and_a_unique_name():
     assert all(callable(c.cell) for c in COLUMNS) and set(BY_NAME) == set(COLUMN_NAMES)
+
+
+class _Reads:
+    """Cells that note which stored columns a cell reads."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def __getattr__(self, method):
+        reads = {"coordinate": lambda name: ("lat", "lon", "export_decimals"), "code_cell": lambda key: ("codes",),
+                 "time_precision": lambda: ("time_precision",), "status": lambda: (), "country": lambda: (),
+                 "constant": lambda value: (), "code": lambda kind, name=None: (name or kind,),
+                 "label": lambda kind, name=None: (name or kind,)}.get(method, lambda name: (name,))
+        return lambda *args: self.names.update(reads(*args))
+
+
+def test_every_stored_column_a_cell_reads_is_selected_and_none_is_private():
+    reads = _Reads()
+    for column in COLUMNS:
+        column.cell(reads)
+        if column.coarse:
+            column.coarse(reads)
+    selected = {c.name for c in SELECTED_COLUMNS}
+    assert reads.names <= selected and "event_type" in selected  # the rules look at event_type
+    assert not {"notes_private", "created_by_id", "state", "withdrawn_reason"} & selected
