@@ -116,13 +116,14 @@ async def _refuse_unknown_places(session: SessionDep, params: IncidentQuery) -> 
 async def get_incident(incident_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The incident's id.",
                                                          examples=[1042])],
                        params: Annotated[LanguageQuery, Query()], session: SessionDep, settings: SettingsDep,
-                       accept: LanguageDep) -> Any:
+                       accept: LanguageDep, response: Response) -> Any:
     """One verified, published incident, with the same fields as in the list."""
     found = await service.incident(session, incident_id, lang=params.lang or accept,
                                    publication=Publication.from_settings(settings))
     if found is None:
         raise ApiError(404, "not_found", N_("There is no published incident with this id."),
                        parameter="incident_id")
+    response.headers[AUDIT_HEADER] = str(await head(session))
     return found
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from harmwatch.exports.columns import Column
+from harmwatch.exports.columns import Column, Detail
 from harmwatch.exports.records import (
     FORMULA_STARTS,
     MAX_DECIMALS,
@@ -28,7 +28,12 @@ from harmwatch.exports.records import (
 from harmwatch.incidents.models import Incident
 
 _T = Incident.__table__.c
-_PCODE_SQL = f"^{PCODE.pattern}$"  # the same pattern: PostgreSQL's regular expressions read it alike
+# records.PCODE split in two, as PostgreSQL's regular expressions read it: a P-code may start with
+# "-", the one formula start it allows, and is then neutralised.
+_PCODE_SAFE = "^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,15}$"
+_PCODE_DASH = "^-[A-Za-z0-9_.-]{0,15}$"
+if PCODE.pattern != "[A-Za-z0-9_.-]{1,16}":
+    raise RuntimeError("pg_cells splits records.PCODE by hand: split the new pattern too")
 
 # to_char(double precision) rounds with the C library's printf, which rounds the exact binary
 # value, ties to even: the digits of Python's round(x, n). (round(x::numeric, n) would round the
@@ -61,11 +66,9 @@ def _rounded(value: sa.ColumnElement, decimals: int) -> sa.ColumnElement:
                    else_=text)
 
 
-def _neutralised(value: sa.ColumnElement) -> sa.ColumnElement:
-    """records.neutralised in SQL, for text that comes straight from a stored column."""
-    starts = sa.literal(list(FORMULA_STARTS), ARRAY(sa.Text))
-    return sa.case((sa.func.left(value, 1) == sa.any_(starts), sa.literal("'", sa.Text).concat(value)),
-                   else_=value)
+def _quoted(value: sa.ColumnElement) -> sa.ColumnElement:
+    """records.neutralised's quote in front of `value`."""
+    return sa.literal("'", sa.Text).concat(value)
 
 
 class CellSql:
@@ -78,6 +81,7 @@ class CellSql:
         self._builder = builder
         self._code_cells = code_cells
         self._lookups: dict[str, sa.BindParameter] = {}
+        self._flags: sa.Lateral | None = None
 
     def _lookup(self, name: str, values: Callable[[], Mapping[str, str | None]]) -> sa.BindParameter:
         """A JSON object {code: text} bound once, however many cells read it. An empty text
@@ -107,9 +111,10 @@ class CellSql:
 
     def place_code(self, name: str) -> sa.ColumnElement:
         column = _T[name]
-        # Places of the gazetteer first: the pattern is only tried on P-codes it does not know.
-        return _neutralised(sa.case((self._places().has_key(column), column),
-                                    (column.regexp_match(_constant(_PCODE_SQL)), column)))
+        # Places of the gazetteer first: the patterns are only tried on P-codes it does not know.
+        return sa.case((sa.and_(self._places().has_key(column), sa.func.left(column, 1) != _constant("-")), column),
+                       (column.regexp_match(_constant(_PCODE_SAFE)), column),
+                       (column.regexp_match(_constant(_PCODE_DASH)), _quoted(column)))
 
     def place_name(self, name: str) -> sa.ColumnElement:
         return self._places()[_T[name]].astext
@@ -138,14 +143,18 @@ class CellSql:
         return counted(_T[name])
 
     def text(self, name: str) -> sa.ColumnElement:
-        return _neutralised(sa.func.nullif(_T[name], _constant("")))
+        column = _T[name]
+        starts = sa.literal(list(FORMULA_STARTS), ARRAY(sa.Text))
+        return sa.case((column == _constant(""), sa.null()),
+                       (sa.func.left(column, 1) == sa.any_(starts), _quoted(column)), else_=column)
 
     def status(self) -> sa.ColumnElement:
         return _constant(STATUS)
 
     def date(self, name: str) -> sa.ColumnElement:
-        """ISO, whatever the session's DateStyle, as str(date) writes it."""
-        return sa.func.to_char(_T[name], _constant("YYYY-MM-DD"))
+        """ISO as str(date) writes it: pg_copy sets DateStyle ISO for the export's transaction
+        (a cast is much cheaper than to_char)."""
+        return sa.cast(_T[name], sa.Text)
 
     def month(self, name: str) -> sa.ColumnElement:
         return sa.func.to_char(_T[name], _constant('YYYY-MM-"01"'))
@@ -166,10 +175,19 @@ class CellSql:
         if column.detail is None or not (types := self._builder.publication.withholding(column.detail)):
             return value
         instead = column.coarse(self) if column.coarse else sa.null()
-        return sa.case((_T.event_type == sa.any_(sa.literal(types, ARRAY(sa.Text))), instead), else_=value)
+        return sa.case((self._withheld(column.detail, types), instead), else_=value)
+
+    def _withheld(self, detail: Detail, types: list[str]) -> sa.ColumnElement:
+        """Whether the row's rule holds `detail` back, worked out once per row (a LATERAL flag)
+        rather than once per column."""
+        if self._flags is None:
+            flags = [(_T.event_type == sa.any_(sa.literal(self._builder.publication.withholding(d), ARRAY(sa.Text))))
+                     .label(d.value) for d in Detail]
+            self._flags = sa.select(*flags).correlate(Incident.__table__).lateral("rule")
+        return self._flags.c[detail.value]
 
     def utc_date(self, name: str) -> sa.ColumnElement:
-        return sa.func.to_char(sa.func.timezone(_constant("UTC"), _T[name]), _constant("YYYY-MM-DD"))
+        return sa.cast(sa.cast(sa.func.timezone(_constant("UTC"), _T[name]), sa.Date), sa.Text)
 
     def timestamp(self, name: str) -> sa.ColumnElement:
         """UTC to the second (cut, not rounded, as isoformat does) with a Z: records.timestamp."""

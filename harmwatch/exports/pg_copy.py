@@ -60,7 +60,8 @@ async def _code_cells(connection: AsyncConnection, where: Sequence[sa.ColumnElem
 
 def statement(cells: CellSql, where: Sequence[sa.ColumnElement[bool]], columns: Sequence[Column]) -> sa.Select:
     """Every public column, in order, of the rows the Python path would export, in its order."""
-    return sa.select(*(cells.cell(column).label(column.name) for column in columns)).where(*where).order_by(_T.c.id)
+    return (sa.select(*(cells.cell(column).label(column.name) for column in columns)).select_from(_T)
+            .where(*where).order_by(_T.c.id))
 
 
 def compiled(stmt: sa.Select, dialect: sa.Dialect) -> tuple[str, list[Any]]:
@@ -150,6 +151,8 @@ async def prepared(db: Database, filters: IncidentFilter, builder: RecordBuilder
     try:
         await connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         await connection.begin()
+        # pg_cells casts dates to text: ISO, as Python writes them, whatever the server's default.
+        await connection.exec_driver_sql("SET LOCAL DateStyle = 'ISO, YMD'")
         where = filters.conditions()  # once: updated_since's settling time must be the same in both
         cells = await _code_cells(connection, where, builder)
         if cells is None:

@@ -14,13 +14,16 @@ from tests.test_cli import harmwatch
 
 
 async def test_exports_and_feed_pages_carry_the_head_an_ngo_can_check(client, database, database_url, token,
-                                                                     tmp_path):
+                                                                     known, tmp_path):
     await _log(database, 2)
     headers = bearer(token)
     page = await client.get("/api/v1/incidents", headers=headers)
     assert page.status_code == 200
     assert page.json()["audit_head"] == page.headers["x-harmwatch-audit-head"]
     before = AuditHead.parse(page.headers["x-harmwatch-audit-head"])
+    assert before.length >= 2
+    one = await client.get(f"/api/v1/incidents/{known['harm']}", headers=headers)
+    assert one.headers["x-harmwatch-audit-head"] == str(before)
     csv = await client.get("/api/v1/incidents", params={"format": "csv"}, headers=headers)
     anchor = AuditHead.parse(csv.headers["x-harmwatch-audit-head"])
     async with database.transaction() as session:
