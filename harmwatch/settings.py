@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # Event type code -> how it is published; event types not named here are published in full.
     publication_rules: dict[str, PublicationRule] = Field(default_factory=lambda: {
         "sexual_violence": SENSITIVE_RULE, "abduction_forced_disappearance": SENSITIVE_RULE})
+    # "test" makes password hashes cheap, for the test suite only: never for real accounts.
+    password_hash_profile: Literal["production", "test"] = "production"
 
     @field_validator("secret_key")
     @classmethod

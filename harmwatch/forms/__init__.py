@@ -33,16 +33,23 @@ from harmwatch.forms.inputs import (
 from harmwatch.forms.model import NONE, PENDING, UNKNOWN, Form, Kind, Option, Question
 from harmwatch.forms.summary import SummaryLine, describe, display, summary
 
+# The version of each form that new drafts start on.
 FORMS: dict[str, Form] = {HARM_FORM.id: HARM_FORM, ACCESS_FORM.id: ACCESS_FORM}
+# Every version a stored draft or report may have answered. A form that changes gets a new
+# version and its old one stays here, so that a report is always read with its own questions.
+FORM_VERSIONS: dict[tuple[str, int], Form] = {(form.id, form.version): form for form in FORMS.values()}
 
 
-def get_form(form_id: str) -> Form:
-    """A form by id; KeyError for an unknown one."""
-    return FORMS[form_id]
+def get_form(form_id: str, version: int | None = None) -> Form:
+    """A form by id: the `version` a draft or report answered, or the current one when None.
+    KeyError for an unknown form or version."""
+    if version is None:
+        return FORMS[form_id]
+    return FORM_VERSIONS[(form_id, version)]
 
 
 __all__ = [
-    "ACCESS_FORM", "FORMS", "HARM_FORM", "NONE", "PENDING", "UNKNOWN",
+    "ACCESS_FORM", "FORMS", "FORM_VERSIONS", "HARM_FORM", "NONE", "PENDING", "UNKNOWN",
     "AnswerError", "Choice", "Done", "Form", "Kind", "Location", "MediaAdded", "MediaDone", "Option",
     "PlaceCode", "PlaceRef", "PlaceText", "Places", "Question", "RawAnswer", "SummaryLine", "Text", "Toggle",
     "answer", "describe", "display", "frame", "get_form", "is_complete", "next_question", "selected",
