@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from harmwatch.accounts.models import ApiToken, LoginAttempt, Role, User
+from harmwatch.accounts.models import ApiToken, LoginAttempt, LoginSession, Role, SpentCode, User
 from harmwatch.audit.models import AuditEvent
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
@@ -20,6 +20,7 @@ __all__ = [
     "Draft",
     "Incident",
     "LoginAttempt",
+    "LoginSession",
     "Media",
     "NotRelated",
     "Notice",
@@ -31,6 +32,7 @@ __all__ = [
     "Reporter",
     "Role",
     "SavedFilter",
+    "SpentCode",
     "User",
     "metadata",
 ]

@@ -19,7 +19,13 @@ class Incident(CountRanges, table=True):
         sa.Index("ix_incidents_state_updated", "state", "updated_at", "id"),
         # "Verify into an existing incident" lists the same type in the same governorate by date.
         sa.Index("ix_incidents_type_adm1_occurred", "report_type", "adm1_pcode", "occurred_on"),
+        # The change feed's position, written by the database's own triggers on every insert and
+        # update (migration 0004, harmwatch/exports/positions.py); not mapped, so no code sets it.
+        sa.Column("change_seq", sa.BigInteger, nullable=False, server_default="0"),
+        sa.Column("change_xid", sa.BigInteger, nullable=False, server_default="0"),
+        sa.Index("ix_incidents_change", "change_xid", "change_seq"),
     )
+    __mapper_args__ = {"exclude_properties": ["change_seq", "change_xid"]}
 
     id: int | None = Field(default=None, primary_key=True)
     report_type: str = Field(sa_type=sa.String(16), index=True)

@@ -4,7 +4,9 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01 15:20:00
 
-Data: published incidents become state "published", the others "unpublished". Downgrading
+Data: published incidents become state "published", the others "unpublished"; access incidents
+get the affected actors their verified reports answered (the access form's `actor_type`, which
+incidents used to look for as `actor_types` and so never carried). Downgrading
 maps "published" back to published=true and every other state (withdrawn, merged) to false;
 merge pointers and withdrawal reasons are lost then.
 """
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -20,6 +23,27 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 MERGED_FK = 'fk_incidents_merged_into_id_incidents'
+JSON = sa.JSON().with_variant(JSONB(), 'postgresql')
+
+
+def _carry_affected_actors() -> None:
+    incidents = sa.table('incidents', sa.column('id', sa.Integer()), sa.column('codes', JSON))
+    reports = sa.table('reports', sa.column('incident_id', sa.Integer()), sa.column('status', sa.String()),
+                       sa.column('answers', JSON), sa.column('id', sa.Integer()))
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(reports.c.incident_id, reports.c.answers)
+        .where(reports.c.incident_id.is_not(None), reports.c.status == 'verified').order_by(reports.c.id))
+    actors: dict[int, list[str]] = {}
+    for incident_id, answers in rows:
+        for code in (answers or {}).get('actor_type') or []:
+            if code not in actors.setdefault(incident_id, []):
+                actors[incident_id].append(code)
+    for incident_id, codes in actors.items():
+        current = connection.execute(sa.select(incidents.c.codes).where(incidents.c.id == incident_id)).scalar()
+        if codes and not (current or {}).get('actor_types'):
+            connection.execute(incidents.update().where(incidents.c.id == incident_id)
+                               .values(codes={**(current or {}), 'actor_types': codes}))
 
 
 def upgrade() -> None:
@@ -34,6 +58,7 @@ def upgrade() -> None:
         state=sa.case((incidents.c.published.is_(True), 'published'), else_='unpublished'),
         withdrawn_reason='',
     ))
+    _carry_affected_actors()
 
     with op.batch_alter_table('incidents', schema=None) as batch_op:
         batch_op.alter_column('state', existing_type=sa.String(length=16), nullable=False)

@@ -15,7 +15,7 @@ from harmwatch.accounts.service import create_token
 from harmwatch.incidents.models import Incident
 from tests.factories import make_user
 
-# Long enough ago that the feed's settling margin (two seconds) never hides it.
+# A fixed moment in the past, so that exports can be checked cell by cell.
 EARLIER = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 
 
