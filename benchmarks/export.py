@@ -5,7 +5,9 @@ database and drops it at the end, whatever happens.
 
     .venv/bin/python benchmarks/export.py [--rows N] [--server postgresql://postgres@127.0.0.1:5432]
 
-The last line is `ratio: X.XX`: API rows/s divided by COPY rows/s (goal: at least 0.25)."""
+The seeded rows include sensitive event types (published coarser) and summaries that start like
+a formula (neutralised), so the API pays for both. The last line is `ratio: X.XX`: API rows/s
+divided by COPY rows/s (goal: at least 0.5)."""
 
 from __future__ import annotations
 
@@ -46,7 +48,7 @@ INSERT INTO incidents (report_type, event_type, access_constraint, occurred_on, 
     people_not_reached_max)
 SELECT CASE WHEN harm THEN 'harm' ELSE 'access' END,
        CASE WHEN harm THEN (ARRAY['air_drone_strike','shelling_artillery_missile','armed_clash',
-           'attack_on_civilians'])[1 + i % 4] END,
+           'attack_on_civilians','sexual_violence'])[1 + i % 5] END,
        CASE WHEN NOT harm THEN (ARRAY['movement_restriction','interference_in_activities',
            'violence_against_aid_workers'])[1 + i % 3] END,
        DATE '2025-01-01' + (i % 700), 1 + (i % 3 = 0)::int, ($4::text[])[1 + i % 14], ($3::text[])[1 + i % 60],
@@ -54,7 +56,8 @@ SELECT CASE WHEN harm THEN 'harm' ELSE 'access' END,
        'near', 2, (ARRAY['confirmed','fair','weak','contested'])[1 + i % 4],
        CASE WHEN harm THEN '{"objects_hit": ["home", "market"], "sources": ["witness"], "weapon": "rocket"}'::jsonb
             ELSE '{"sectors": ["food", "health"], "actor_types": ["local_ngo"], "duration": "days"}'::jsonb END,
-       CASE WHEN i % 10 = 0 THEN 'Shelling near the market, "several" shops hit' ELSE '' END, 'private', 'published', '',
+       CASE WHEN i % 10 = 0 THEN 'Shelling near the market, "several" shops hit'
+            WHEN i % 10 = 1 THEN '=HYPERLINK("http://example.org/","more")' ELSE '' END, 'private', 'published', '',
        now() - interval '1 day', now() - interval '1 hour' + i * interval '1 microsecond',
        CASE WHEN i % 5 <> 0 THEN i % 7 END, CASE WHEN i % 5 <> 0 THEN i % 7 + 3 END,
        CASE WHEN i % 4 <> 0 THEN i % 11 END, CASE WHEN i % 4 <> 0 THEN i % 11 + 5 END,

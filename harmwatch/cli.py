@@ -15,7 +15,7 @@ from sqlmodel import select
 from harmwatch import migrate
 from harmwatch.accounts.models import Role, User
 from harmwatch.accounts.service import AccountError, create_token, create_user
-from harmwatch.audit.service import verify_chain
+from harmwatch.audit.service import AuditHead, verify_chain
 from harmwatch.database import Database
 from harmwatch.settings import get_settings
 
@@ -208,7 +208,7 @@ def seed_command(reports: Annotated[int, typer.Option(min=1, max=10_000_000)] = 
 def export_command(format: Annotated[str, typer.Option("--format")] = "csv",
                    output: Annotated[Path | None, typer.Option("-o")] = None) -> None:
     """Write verified, published incidents as csv, geojson, hxl or a datapackage."""
-    from harmwatch.exports.service import ExportFormat, export
+    from harmwatch.exports.service import ExportFormat, start_export
 
     try:
         chosen = ExportFormat(format)
@@ -218,9 +218,12 @@ def export_command(format: Annotated[str, typer.Option("--format")] = "csv",
 
     async def work(db: Database) -> None:
         # The same bytes as GET /api/v1/incidents?format=... (English labels, no filters).
+        started = await start_export(db, chosen, actor="cli")
+        typer.echo(f"Audit head: {started.anchor} (check later: harmwatch audit verify --expect {started.anchor})",
+                   err=True)
         target = open(output, "wb") if output else sys.stdout.buffer
         try:
-            async for chunk in export(db, chosen, actor="cli"):
+            async for chunk in started.chunks:
                 target.write(chunk)
         finally:
             if output:
@@ -232,19 +235,27 @@ def export_command(format: Annotated[str, typer.Option("--format")] = "csv",
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
+def audit_verify(expect: Annotated[str | None, typer.Option(
+        help="HASH:LENGTH, an export's X-Harmwatch-Audit-Head: fail unless the log still extends it")] = None) -> None:
     """Check the audit log's hash chain; exit non-zero and name the first bad row if broken."""
+    try:
+        anchor = AuditHead.parse(expect) if expect is not None else None
+    except ValueError as error:
+        typer.echo(f"--expect {expect!r}: {error}.", err=True)
+        raise typer.Exit(2) from None
 
     async def work(db: Database):
         async with db.transaction() as session:
-            return await verify_chain(session)
+            return await verify_chain(session, expect=anchor)
 
     check = _run(_with_db(work))
     if not check.ok:
-        typer.echo(f"Audit chain BROKEN at row {check.first_bad_id}: {check.reason} "
+        where = f"at row {check.first_bad_id}" if check.first_bad_id is not None else "at its end"
+        typer.echo(f"Audit chain BROKEN {where}: {check.reason} "
                    f"({check.checked} rows before it are intact).", err=True)
         raise typer.Exit(1)
-    typer.echo(f"Audit chain intact: {check.checked} rows.")
+    extends = f", extending {anchor.hash[:12]}…:{anchor.length}" if anchor else ""
+    typer.echo(f"Audit chain intact: {check.checked} rows{extends}.")
 
 
 @places_app.command("import")

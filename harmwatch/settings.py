@@ -11,13 +11,35 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "changethis", "please-change"}
 SECRET_FILE_NAME = "secret_key"
+
+
+class PublicationRule(BaseModel):
+    """How precisely incidents of one event type are published. `date`: "day", or "month" (the
+    first of the month, time precision 3, no part of the day, recorded_on to the month too);
+    `place`: "point", "adm2" (no point) or "adm1" (no point, no admin-2 area); `summary`: whether
+    the monitor's public summary is published."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    date: Literal["day", "month"] = "day"
+    place: Literal["point", "adm2", "adm1"] = "point"
+    summary: bool = True
+
+
+# Survivors of these can be identified from less than a day and a point (DOMAIN.md).
+SENSITIVE_RULE = PublicationRule(date="month", place="adm2", summary=False)
+DEFAULT_METHODOLOGY = (
+    "Each incident is built from one or more reports that people in the affected areas sent through the "
+    "Harmwatch bot. A monitor reviewed every report, checked it against other reports, media and sources, "
+    "and verified it into the incident with a confidence grade. Counts are the monitor's assessment, as "
+    "ranges.")
 
 
 class Settings(BaseSettings):
@@ -46,6 +68,16 @@ class Settings(BaseSettings):
     # Telegram then delivers again, instead of hanging.
     db_statement_timeout: float = 15.0
     db_lock_timeout: float = 5.0
+    # What the exports say about the deployment (README: "Publishing"). ISO 3166-1 alpha-3.
+    country_code: str = Field(default="SYR", pattern=r"^[A-Z]{3}$")
+    data_licence: str = "CC-BY-4.0"
+    data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
+    data_organisation: str = "Harmwatch"
+    data_organisation_url: str = ""
+    data_methodology: str = DEFAULT_METHODOLOGY
+    # Event type code -> how it is published; event types not named here are published in full.
+    publication_rules: dict[str, PublicationRule] = Field(default_factory=lambda: {
+        "sexual_violence": SENSITIVE_RULE, "abduction_forced_disappearance": SENSITIVE_RULE})
     # Serve the Telegram sandbox (when there is no token) even when listening beyond this
     # machine. A demo only: the sandbox's control API has no authentication.
     sandbox: bool = False
@@ -58,6 +90,16 @@ class Settings(BaseSettings):
     def _refuse_placeholders(cls, value: str | None) -> str | None:
         if value is not None and (value.lower() in PLACEHOLDER_SECRETS or len(value) < 16):
             raise ValueError("HARMWATCH_SECRET_KEY must be a real secret of 16 characters or more")
+        return value
+
+    @field_validator("publication_rules")
+    @classmethod
+    def _known_event_types(cls, value: dict[str, PublicationRule]) -> dict[str, PublicationRule]:
+        from harmwatch.taxonomy import EventType
+
+        unknown = sorted(set(value) - {e.value for e in EventType})
+        if unknown:
+            raise ValueError(f"HARMWATCH_PUBLICATION_RULES names unknown event types: {', '.join(unknown)}")
         return value
 
     @property

@@ -152,6 +152,30 @@ ACCESS_INDICATORS: Mapping[AccessConstraint, AccessIndicator] = MappingProxyType
     for n, code in enumerate(AccessConstraint, start=1)
 })
 
+@dataclass(frozen=True)
+class AcledType:
+    event_type: str      # ACLED's event type, as ACLED writes it
+    sub_event_type: str  # ACLED's sub-event type, as ACLED writes it
+
+
+# Each harm event type as ACLED codes it (ACLED Codebook): what an analyst joins ACLED data on.
+# "other" has no ACLED equivalent.
+_EXPLOSIONS = "Explosions/Remote violence"
+_VIOLENCE = "Violence against civilians"
+ACLED: Mapping[EventType, AcledType] = MappingProxyType({
+    EventType.AIR_DRONE_STRIKE: AcledType(_EXPLOSIONS, "Air/drone strike"),
+    EventType.SHELLING_ARTILLERY_MISSILE: AcledType(_EXPLOSIONS, "Shelling/artillery/missile attack"),
+    EventType.REMOTE_EXPLOSIVE_LANDMINE_IED: AcledType(_EXPLOSIONS, "Remote explosive/landmine/IED"),
+    EventType.SUICIDE_BOMB: AcledType(_EXPLOSIONS, "Suicide bomb"),
+    EventType.GRENADE: AcledType(_EXPLOSIONS, "Grenade"),
+    EventType.CHEMICAL_WEAPON: AcledType(_EXPLOSIONS, "Chemical weapon"),
+    EventType.ARMED_CLASH: AcledType("Battles", "Armed clash"),
+    EventType.ATTACK_ON_CIVILIANS: AcledType(_VIOLENCE, "Attack"),
+    EventType.ABDUCTION_FORCED_DISAPPEARANCE: AcledType(_VIOLENCE, "Abduction/forced disappearance"),
+    EventType.SEXUAL_VIOLENCE: AcledType(_VIOLENCE, "Sexual violence"),
+    EventType.ARREST_DETENTION: AcledType("Strategic developments", "Arrests"),
+})
+
 ACCESS_PILLARS: Mapping[int, str] = MappingProxyType({
     1: N_("People in need cannot reach aid"),
     2: N_("Aid workers cannot reach people in need"),

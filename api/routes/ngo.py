@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Depends, FastAPI, Path, Query
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 from starlette.responses import StreamingResponse
@@ -21,8 +21,10 @@ from api.routes.ngo_errors import ERROR_RESPONSES, ApiError, ErrorBody, NgoRoute
 from api.routes.ngo_params import ChangesQuery, Format, IncidentQuery, LanguageQuery, PlacesQuery, TaxonomyQuery
 from api.routes.ngo_schemas import (CSV_EXAMPLE, GEOJSON_SCHEMA, ChangePage, IncidentPage, IncidentRecord, PlaceList,
                                     Taxonomy)
+from harmwatch.audit.service import head
 from harmwatch.exports import changes, reference, service
 from harmwatch.exports.cursor import CursorSigner
+from harmwatch.exports.publication import Publication
 from harmwatch.exports.service import FILE_NAMES, MEDIA_TYPES, CursorError, ExportFormat
 from harmwatch.i18n import LANGUAGES, N_, gettext
 from harmwatch.incidents import lifecycle
@@ -31,6 +33,8 @@ from harmwatch.places.service import gazetteer
 router = APIRouter(prefix="/api/v1", tags=["NGO API"], route_class=NgoRoute,
                    dependencies=[Depends(current_caller)], responses=ERROR_RESPONSES)
 
+# HASH:LENGTH of the audit chain when the response was made: `harmwatch audit verify --expect` it.
+AUDIT_HEADER = "X-Harmwatch-Audit-Head"
 MERGED_MESSAGE = N_("This incident was merged into another one: read the incident in merged_into.")
 CURSOR_ERRORS = {
     "invalid": N_("This cursor is not valid: pass next_cursor exactly as you received it."),
@@ -67,41 +71,65 @@ class ExportResponse(StreamingResponse):
 
 @router.get("/incidents", response_model=IncidentPage, responses={
     200: {"description": "A page (json) or the whole filtered set (csv, hxl, geojson, datapackage).",
-          "content": LIST_CONTENT},
+          "content": LIST_CONTENT, "headers": {AUDIT_HEADER: {
+              "description": "The audit chain's head (HASH:LENGTH) once this response was logged; "
+                             "`harmwatch audit verify --expect HASH:LENGTH` checks the log still extends it.",
+              "schema": {"type": "string"}}}},
     400: {"model": ErrorBody, "description": "The cursor is forged, edited, expired or made "
           "for other filters."},
 })
 async def list_incidents(params: Annotated[IncidentQuery, Query()], session: SessionDep, db: DatabaseDep,
-                         settings: SettingsDep, caller: CallerDep, accept: LanguageDep) -> Any:
+                         settings: SettingsDep, caller: CallerDep, accept: LanguageDep, response: Response) -> Any:
     """Verified, published incidents, oldest change first. With `format=json`, a page and a
     `next_cursor` that neither skips nor repeats incidents while others are added or edited (an
     incident edited after you got it comes again, later, with its changes). Other formats stream
     every matching incident in one response: CSV (UTF-8 with BOM), HXL, GeoJSON or a Frictionless
     data package (zip)."""
     lang = params.lang or accept
+    await _refuse_unknown_places(session, params)
     if misplaced := params.paging_parameter():
         raise ApiError(422, "invalid_parameter", N_("This parameter is only for format=json."), parameter=misplaced)
     if params.format is not Format.JSON:
         export = ExportFormat(params.format.value)
+        started = await service.start_export(db, export, filters=params.filters(), lang=lang, actor=caller.actor,
+                                             publication=Publication.from_settings(settings))
         return ExportResponse(
-            service.export(db, export, filters=params.filters(), lang=lang, actor=caller.actor),
+            started.chunks,
             media_type=MEDIA_TYPES[export],
-            headers={"Content-Disposition": f'attachment; filename="{FILE_NAMES[export]}"', "Content-Language": lang},
+            headers={"Content-Disposition": f'attachment; filename="{FILE_NAMES[export]}"', "Content-Language": lang,
+                     AUDIT_HEADER: str(started.anchor)},
         )
     signer = CursorSigner(settings.derived_key("cursor"))
     try:
         page = await service.page(session, signer, params.filters(), cursor=params.cursor, limit=params.limit,
-                                  lang=lang)
+                                  lang=lang, publication=Publication.from_settings(settings))
     except CursorError as error:
         raise ApiError(400, f"cursor_{error.code}", CURSOR_ERRORS[error.code], parameter="cursor") from None
-    return {"data": page.records, "next_cursor": page.next_cursor}
+    anchor = await head(session)
+    response.headers[AUDIT_HEADER] = str(anchor)
+    return {"data": page.records, "next_cursor": page.next_cursor, "audit_head": str(anchor)}
+
+
+async def _refuse_unknown_places(session: SessionDep, params: IncidentQuery) -> None:
+    """A P-code filter names areas of the stored gazetteer, at their level: another one would
+    only ever give an empty answer, which reads as "nothing happened there"."""
+    if not (params.adm1 or params.adm2):
+        return
+    places = await gazetteer(session)
+    for parameter, level, pcodes in (("adm1", 1, params.adm1), ("adm2", 2, params.adm2)):
+        for pcode in pcodes or ():
+            place = places.get(pcode)
+            if place is None or place.level != level:
+                raise ApiError(422, "invalid_parameter", N_("There is no area with this P-code at this level: "
+                                                            "see /api/v1/places."), parameter=parameter,
+                               detail=pcode)
 
 
 @router.get("/changes", response_model=ChangePage, responses={
     400: {"model": ErrorBody, "description": "The position is forged, edited, made for other filters or ahead "
           "of every change."}})
 async def list_changes(params: Annotated[ChangesQuery, Query()], session: SessionDep, settings: SettingsDep,
-                       accept: LanguageDep) -> Any:
+                       accept: LanguageDep, response: Response) -> Any:
     """Every change to the published record since `after`, exactly once, in feed order: a
     publication, an edit, a renamed place (the incident's current record), a withdrawal or a merge
     (a tombstone). A change is served only once no change that could come before it is still being
@@ -112,6 +140,7 @@ async def list_changes(params: Annotated[ChangesQuery, Query()], session: Sessio
                                      lang=params.lang or accept)
     except CursorError as error:
         raise ApiError(400, f"position_{error.code}", POSITION_ERRORS[error.code], parameter="after") from None
+    response.headers[AUDIT_HEADER] = str(await head(session))
     return {"data": page.changes, "next_position": page.next_position, "more": page.more}
 
 
@@ -129,9 +158,11 @@ class MergedPointer(ErrorBody):
     404: {"model": ErrorBody, "description": "No published incident has this id."}})
 async def get_incident(incident_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The incident's id.",
                                                          examples=[1042])],
-                       params: Annotated[LanguageQuery, Query()], session: SessionDep, accept: LanguageDep) -> Any:
+                       params: Annotated[LanguageQuery, Query()], session: SessionDep, settings: SettingsDep,
+                       accept: LanguageDep, response: Response) -> Any:
     """One verified, published incident, with the same fields as in the list."""
-    found = await service.incident(session, incident_id, lang=params.lang or accept)
+    found = await service.incident(session, incident_id, lang=params.lang or accept,
+                                   publication=Publication.from_settings(settings))
     if found is None and (survivor := await lifecycle.survivor_id(session, incident_id)) is not None:
         lang = params.lang or accept
         pointer = MergedPointer(error="merged", message=gettext(lang, MERGED_MESSAGE), parameter="incident_id",
@@ -141,6 +172,7 @@ async def get_incident(incident_id: Annotated[int, Path(ge=1, le=2**31 - 1, desc
     if found is None:
         raise ApiError(404, "not_found", N_("There is no published incident with this id."),
                        parameter="incident_id")
+    response.headers[AUDIT_HEADER] = str(await head(session))
     return found
 
 

@@ -19,6 +19,8 @@ from harmwatch.taxonomy import AccessConstraint, EventType
 Language = StrEnum("Language", {code: code for code in LANGUAGES})
 PCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,16}$")]
 MAX_LIMIT = 1000
+MAX_VALUES = 100  # values of one list filter
+LIST_FILTERS = ("report_type", "event_type", "access_constraint", "adm1", "adm2", "grade")
 
 
 class Format(StrEnum):
@@ -37,22 +39,42 @@ LANG_FIELD = Field(default=None, description="Language of labels and place names
                    examples=["fr"])
 
 
+_SEVERAL = " Several: comma-separated (a,b) or the parameter repeated."
+
+
 class FilterQuery(Strict):
     """The filters of the incidents list and of the change feed."""
 
-    report_type: ReportType | None = Field(default=None, description="Only harm or only access incidents.",
-                                           examples=["harm"])
-    event_type: EventType | None = Field(default=None, description="Only this event type (see /taxonomy).",
-                                         examples=["air_drone_strike"])
-    access_constraint: AccessConstraint | None = Field(
-        default=None, description="Only this access constraint (see /taxonomy).", examples=["movement_restriction"])
-    adm1: PCode | None = Field(default=None, description="Only this admin-1 area (P-code).", examples=["SY02"])
-    adm2: PCode | None = Field(default=None, description="Only this admin-2 area (P-code).", examples=["SY0200"])
+    report_type: list[ReportType] | None = Field(
+        default=None, description="Only harm or only access incidents." + _SEVERAL, examples=[["harm"]])
+    event_type: list[EventType] | None = Field(
+        default=None, description="Only these event types (see /taxonomy)." + _SEVERAL,
+        examples=[["air_drone_strike"]])
+    access_constraint: list[AccessConstraint] | None = Field(
+        default=None, description="Only these access constraints (see /taxonomy)." + _SEVERAL,
+        examples=[["movement_restriction"]])
+    adm1: list[PCode] | None = Field(default=None, description="Only these admin-1 areas (P-codes of /places)."
+                                     + _SEVERAL, examples=[["SY02"]])
+    adm2: list[PCode] | None = Field(default=None, description="Only these admin-2 areas (P-codes of /places)."
+                                     + _SEVERAL, examples=[["SY0200"]])
     occurred_from: date | None = Field(default=None, description="Only incidents on or after this day.",
                                        examples=["2026-01-01"])
     occurred_to: date | None = Field(default=None, description="Only incidents on or before this day.",
                                      examples=["2026-06-30"])
-    grade: Grade | None = Field(default=None, description="Only this confidence grade.", examples=["confirmed"])
+    grade: list[Grade] | None = Field(default=None, description="Only these confidence grades." + _SEVERAL,
+                                      examples=[["confirmed", "fair"]])
+
+    @field_validator(*LIST_FILTERS, mode="before")
+    @classmethod
+    def _several(cls, value: object) -> object:
+        """`grade=confirmed,fair` and `grade=confirmed&grade=fair` alike."""
+        if value is None:
+            return None
+        items = value if isinstance(value, list) else [value]
+        split = [part for item in items for part in (item.split(",") if isinstance(item, str) else [item])]
+        if len(split) > MAX_VALUES:
+            raise ValueError(f"at most {MAX_VALUES} values")
+        return split
 
     @field_validator("occurred_to")
     @classmethod

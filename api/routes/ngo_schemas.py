@@ -40,6 +40,8 @@ class IncidentPage(BaseModel):
     data: list[IncidentRecord] = Field(description="The incidents of this page.")  # type: ignore[valid-type]
     next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null when there is "
                                     "nothing more now (to follow later changes, use /changes).", examples=["WyIyMDI2LTExLTIxVDA5OjMw..."])
+    audit_head: str = Field(description="The audit chain's head (HASH:LENGTH) when this page was made, as in "
+                            "the X-Harmwatch-Audit-Head header.", examples=["3f1c...e9a0:1207"])
 
 
 class Tombstone(BaseModel):
@@ -93,6 +95,10 @@ class Code(BaseModel):
                                examples=[2])
     number: int | None = Field(default=None, description="Access constraints: the ACAPS indicator (1-9).",
                                examples=[4])
+    acled_event_type: str | None = Field(default=None, description="Event types: ACLED's event type.",
+                                         examples=["Explosions/Remote violence"])
+    acled_sub_event_type: str | None = Field(default=None, description="Event types: ACLED's sub-event type.",
+                                             examples=["Air/drone strike"])
 
 
 class Kind(BaseModel):

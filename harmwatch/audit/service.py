@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -74,6 +75,33 @@ async def record(
     return event
 
 
+@dataclass(frozen=True, slots=True)
+class AuditHead:
+    """The chain's last hash and its length at one moment: an anchor an export carries, so that
+    `harmwatch audit verify --expect HASH:LENGTH` later shows whether the log still extends it."""
+
+    hash: str
+    length: int
+
+    def __str__(self) -> str:
+        return f"{self.hash}:{self.length}"
+
+    @classmethod
+    def parse(cls, text: str) -> AuditHead:
+        """HASH:LENGTH as __str__ writes it; ValueError otherwise."""
+        digest, _, length = text.strip().partition(":")
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest) or not length.isdigit():
+            raise ValueError("expected HASH:LENGTH, a 64-digit hex hash and a number of rows")
+        return cls(digest, int(length))
+
+
+async def head(session: AsyncSession) -> AuditHead:
+    """The chain's head now, as this session sees it (GENESIS:0 for an empty log)."""
+    last = await session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    length = await session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    return AuditHead(last or GENESIS, length or 0)
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     ok: bool
@@ -97,8 +125,10 @@ async def _in_order(session: AsyncSession, batch: int = 2000) -> AsyncIterator[A
         last_id = rows[-1].id
 
 
-async def verify_chain(session: AsyncSession) -> ChainCheck:
-    """Walk the log in order; name the first row whose hash or link does not hold."""
+async def verify_chain(session: AsyncSession, *, expect: AuditHead | None = None) -> ChainCheck:
+    """Walk the log in order; name the first row whose hash or link does not hold. With `expect`,
+    the log must also still extend that head: its row number `expect.length` has that hash (a
+    log cut back, or rewritten from there on, no longer does)."""
     previous = GENESIS
     checked = 0
     async for event in _in_order(session):
@@ -108,4 +138,12 @@ async def verify_chain(session: AsyncSession) -> ChainCheck:
             return ChainCheck(False, checked, event.id, "its content was changed")
         previous = event.hash
         checked += 1
+        if expect is not None and checked == expect.length and event.hash != expect.hash:
+            return ChainCheck(False, checked, event.id, "it is not the expected head: the log was rewritten "
+                                                        "after it")
+    if expect is not None and checked < expect.length:
+        return ChainCheck(False, checked, None, f"the log has {checked} rows, fewer than the expected head's "
+                                                f"{expect.length}: its tail was cut off")
+    if expect is not None and expect.length == 0 and expect.hash != GENESIS:
+        return ChainCheck(False, checked, None, "the expected head of an empty log is not the genesis hash")
     return ChainCheck(True, checked)

@@ -1,20 +1,54 @@
-"""The public columns of an incident, in their stable order: name, HXL hashtag, type, meaning,
-an example and how PostgreSQL writes it. CSV, HXL, JSON, GeoJSON, the Table Schema, the OpenAPI
-document and the COPY fast path all read this one list, so a column is added in one place."""
+"""The public columns of an incident, in their stable order: one declaration per column with its
+name, HXL hashtag, type, meaning, an example and its cell. CSV, HXL, JSON, GeoJSON, the Table
+Schema, the OpenAPI document and the COPY fast path all read this one list: a column is added
+here, in one place and in any position.
+
+A column's `cell` is written once against the `Cells` vocabulary below; records.RowCells reads it
+as the Python value of one row, pg_cells.CellSql as the SQL expression COPY writes. Rows are
+built by name, never by position."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from harmwatch.reports.models import COUNT_NAMES
 
-if TYPE_CHECKING:
-    import sqlalchemy as sa
 
-    from harmwatch.exports.pg_cells import CellSql
+class Cells(Protocol):
+    """What a column's cell may be made of. Each method names a stored column and says how it is
+    published; both interpreters (records.RowCells, pg_cells.CellSql) give the same text."""
+
+    def column(self, name: str) -> Any: ...
+    def code(self, kind: str, name: str | None = None) -> Any: ...
+    def label(self, kind: str, name: str | None = None) -> Any: ...
+    def place_code(self, name: str) -> Any: ...
+    def place_name(self, name: str) -> Any: ...
+    def coordinate(self, name: str) -> Any: ...
+    def time_precision(self) -> Any: ...
+    def count(self, name: str) -> Any: ...
+    def text(self, name: str) -> Any: ...
+    def status(self) -> Any: ...
+    def date(self, name: str) -> Any: ...
+    def month(self, name: str) -> Any: ...
+    def utc_date(self, name: str) -> Any: ...
+    def utc_month(self, name: str) -> Any: ...
+    def timestamp(self, name: str) -> Any: ...
+    def code_cell(self, key: str) -> Any: ...
+    def country(self) -> Any: ...
+    def constant(self, value: int) -> Any: ...
+
+
+class Detail(StrEnum):
+    """What a publication rule (publication.py) may hold back for a sensitive event type."""
+
+    DAY = "day"          # the day (and part of the day): only the month is published
+    POINT = "point"      # the point and its precision
+    ADM2 = "adm2"        # the admin-2 area
+    SUMMARY = "summary"  # the monitor's public summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +62,16 @@ class Column:
     example: Any
     # The taxonomy kind whose codes the column holds, when it holds codes.
     kind: str | None = None
-    # The cell as PostgreSQL writes it for COPY (pg_cells.py), the same text as records.py's.
-    sql: Callable[[CellSql], sa.ColumnElement] = field(kw_only=True)
+    # The cell, from a row's Cells (see above).
+    cell: Callable[[Cells], Any] = field(kw_only=True)
+    # What a publication rule may hold back here, and what is published then (empty by default).
+    detail: Detail | None = field(default=None, kw_only=True)
+    coarse: Callable[[Cells], Any] | None = field(default=None, kw_only=True)
+
+    @property
+    def is_text(self) -> bool:
+        """Text in CSV, so a cell that a spreadsheet could run as a formula (see formats.py)."""
+        return self.type in ("string", "list")
 
 
 # Multi-valued codes kept on Incident.codes: column name -> taxonomy kind. Anything else in
@@ -43,10 +85,13 @@ LIST_CODES = MappingProxyType({
 })
 SINGLE_CODES = MappingProxyType({"duration": "duration", "resolved": "resolved", "time_of_day": "time_of_day"})
 
+# HXL matches a tag pattern against every column carrying at least its attributes, so totals
+# carry +total (as the HXL dictionary has it) and parts their group: #affected+killed+total
+# selects the totals alone, never children or aid workers as well.
 _COUNT_HXL = {
-    "killed": "#affected+killed",
-    "injured": "#affected+injured",
-    "missing": "#affected+missing",
+    "killed": "#affected+killed+total",
+    "injured": "#affected+injured+total",
+    "missing": "#affected+missing+total",
     "children_killed": "#affected+killed+children",
     "children_injured": "#affected+injured+children",
     "aid_workers_killed": "#affected+killed+aid_workers",
@@ -75,85 +120,91 @@ def _count_columns() -> list[Column]:
         meaning = _COUNT_MEANING[name]
         columns.append(Column(f"{name}_min", f"{_COUNT_HXL[name]}+min", "integer",
                               f"Fewest {meaning} (the low end of the range). Empty when unknown: "
-                              "unknown is never 0.", low, sql=lambda q, n=f"{name}_min": q.count(n)))
+                              "unknown is never 0.", low, cell=lambda c, n=f"{name}_min": c.count(n)))
         columns.append(Column(f"{name}_max", f"{_COUNT_HXL[name]}+max", "integer",
                               f"Most {meaning} (the high end of the range). Empty when unknown.", high,
-                              sql=lambda q, n=f"{name}_max": q.count(n)))
+                              cell=lambda c, n=f"{name}_max": c.count(n)))
     return columns
 
 
 COLUMNS: tuple[Column, ...] = (
     Column("id", "#event+id", "integer", "The incident's number; stable, never reused.", 1042,
-           sql=lambda q: q.column("id")),
+           cell=lambda c: c.column("id")),
     Column("report_type", "#event+category", "string",
            "harm (civilians killed, injured, missing; civilian objects hit) or access (aid blocked "
-           "or attacked).", "harm", "report_type", sql=lambda q: q.code("report_type")),
+           "or attacked).", "harm", "report_type", cell=lambda c: c.code("report_type")),
     Column("report_type_label", "#event+category+name", "string",
            "The report type in the language asked for (Accept-Language or lang).", "Harm to civilians",
-           sql=lambda q: q.label("report_type")),
+           cell=lambda c: c.label("report_type")),
     Column("event_type", "#event+type", "string",
            "What happened, as an ACLED sub-event code (harm incidents); empty for access incidents.",
-           "shelling_artillery_missile", "event_type", sql=lambda q: q.code("event_type")),
+           "shelling_artillery_missile", "event_type", cell=lambda c: c.code("event_type")),
     Column("event_type_label", "#event+type+name", "string", "The event type in the language asked for.",
-           "Shelling, artillery or missile attack", sql=lambda q: q.label("event_type")),
+           "Shelling, artillery or missile attack", cell=lambda c: c.label("event_type")),
     Column("access_constraint", "#access+type", "string",
            "Which of the nine ACAPS/OCHA humanitarian access indicators (access incidents).",
-           "movement_restriction", "access_constraint", sql=lambda q: q.code("access_constraint")),
+           "movement_restriction", "access_constraint", cell=lambda c: c.code("access_constraint")),
     Column("access_constraint_label", "#access+type+name", "string",
            "The access constraint in the language asked for.", "Movement blocked (checkpoints, roadblocks, siege)",
-           sql=lambda q: q.label("access_constraint")),
+           cell=lambda c: c.label("access_constraint")),
     Column("occurred_on", "#date+occurred", "date", "The day it happened (see time_precision).", "2026-11-20",
-           sql=lambda q: q.date("occurred_on")),
+           cell=lambda c: c.date("occurred_on"), detail=Detail.DAY, coarse=lambda c: c.month("occurred_on")),
     Column("time_precision", "#date+precision", "integer",
            "How sure the date is (ACLED): 1 that exact day, 2 within a week, 3 within a month.", 1,
-           "time_precision", sql=lambda q: q.time_precision()),
+           "time_precision", cell=lambda c: c.time_precision(), detail=Detail.DAY, coarse=lambda c: c.constant(3)),
     Column("recorded_on", "#date+reported", "date", "The day the incident was recorded, once verified.",
-           "2026-11-21", sql=lambda q: q.utc_date("created_at")),
+           "2026-11-21", cell=lambda c: c.utc_date("created_at"), detail=Detail.DAY,
+           coarse=lambda c: c.utc_month("created_at")),
+    Column("country_code", "#country+code", "string",
+           "The country (ISO 3166-1 alpha-3), the deployment's setting HARMWATCH_COUNTRY_CODE.", "SYR",
+           cell=lambda c: c.country()),
     Column("adm1_pcode", "#adm1+code", "string", "Admin-1 area (governorate) OCHA P-code.", "SY02",
-           sql=lambda q: q.place_code("adm1_pcode")),
+           cell=lambda c: c.place_code("adm1_pcode")),
     Column("adm1_name", "#adm1+name", "string", "Admin-1 area name in the language asked for.", "Aleppo",
-           sql=lambda q: q.place_name("adm1_pcode")),
+           cell=lambda c: c.place_name("adm1_pcode")),
     Column("adm2_pcode", "#adm2+code", "string", "Admin-2 area (district) OCHA P-code.", "SY0200",
-           sql=lambda q: q.place_code("adm2_pcode")),
+           cell=lambda c: c.place_code("adm2_pcode"), detail=Detail.ADM2),
     Column("adm2_name", "#adm2+name", "string", "Admin-2 area name in the language asked for.", "Jebel Saman",
-           sql=lambda q: q.place_name("adm2_pcode")),
+           cell=lambda c: c.place_name("adm2_pcode"), detail=Detail.ADM2),
     Column("lat", "#geo+lat", "number",
            "Latitude (WGS 84), rounded to the precision the monitor chose for exports (2 decimals is "
-           "about 1 km). Empty when there is no point.", 36.2, sql=lambda q: q.coordinate("lat")),
+           "about 1 km). Empty when there is no point.", 36.2, cell=lambda c: c.coordinate("lat"),
+           detail=Detail.POINT),
     Column("lon", "#geo+lon", "number", "Longitude (WGS 84), rounded like lat.", 37.16,
-           sql=lambda q: q.coordinate("lon")),
+           cell=lambda c: c.coordinate("lon"), detail=Detail.POINT),
     Column("geo_precision", "#geo+precision", "string",
            "How precise the point is: exact, near (within 1 km), town, district or region.", "near",
-           "geo_precision", sql=lambda q: q.code("geo_precision")),
+           "geo_precision", cell=lambda c: c.code("geo_precision"), detail=Detail.POINT),
     Column("grade", "#meta+grade", "string",
            "Confidence (Airwars): confirmed, fair, weak, contested or discounted.", "fair", "grade",
-           sql=lambda q: q.code("grade")),
+           cell=lambda c: c.code("grade")),
     Column("grade_label", "#meta+grade+name", "string", "The grade in the language asked for.", "Fair",
-           sql=lambda q: q.label("grade")),
+           cell=lambda c: c.label("grade")),
     Column("status", "#status", "string", "Review status: always verified (only verified incidents are shared).",
-           "verified", sql=lambda q: q.status()),
+           "verified", cell=lambda c: c.status()),
     Column("weapon", "#event+weapon", "list", "Weapons, where known (codes; ';' between them in CSV).",
-           ["artillery_shell"], "weapon", sql=lambda q: q.code_cell("weapon")),
+           ["artillery_shell"], "weapon", cell=lambda c: c.code_cell("weapon")),
     Column("objects_hit", "#loc+type+hit", "list", "Civilian objects hit (codes).", ["market", "home"], "object_hit",
-           sql=lambda q: q.code_cell("objects_hit")),
+           cell=lambda c: c.code_cell("objects_hit")),
     Column("sectors", "#sector", "list", "Aid sectors affected (codes).", ["food", "health"], "sector",
-           sql=lambda q: q.code_cell("sectors")),
+           cell=lambda c: c.code_cell("sectors")),
     Column("actor_types", "#org+type", "list", "Kinds of aid actors affected (codes).", ["local_ngo"], "actor_type",
-           sql=lambda q: q.code_cell("actor_types")),
+           cell=lambda c: c.code_cell("actor_types")),
     Column("sources", "#meta+source", "list", "Kinds of sources behind the incident (codes).",
-           ["witness", "medical_staff"], "source", sql=lambda q: q.code_cell("sources")),
+           ["witness", "medical_staff"], "source", cell=lambda c: c.code_cell("sources")),
     Column("duration", "#access+duration", "string", "How long the constraint lasted (code).", "days", "duration",
-           sql=lambda q: q.code_cell("duration")),
+           cell=lambda c: c.code_cell("duration")),
     Column("resolved", "#status+resolved", "string", "Whether the constraint was resolved: yes, no or unknown.",
-           "no", "resolved", sql=lambda q: q.code_cell("resolved")),
+           "no", "resolved", cell=lambda c: c.code_cell("resolved")),
     Column("time_of_day", "#date+time_of_day", "string", "Part of the day: morning, afternoon, evening or night.",
-           "morning", "time_of_day", sql=lambda q: q.code_cell("time_of_day")),
+           "morning", "time_of_day", cell=lambda c: c.code_cell("time_of_day"), detail=Detail.DAY),
     *_count_columns(),
     Column("summary", "#description", "string", "A summary a monitor wrote for publication; often empty.",
-           "Shelling hit the central market in the morning.", sql=lambda q: q.text("summary_public")),
+           "Shelling hit the central market in the morning.", cell=lambda c: c.text("summary_public"),
+           detail=Detail.SUMMARY),
     Column("updated_at", "#date+updated", "datetime",
            "When the incident last changed (UTC). Use it with updated_since to fetch only changes.",
-           "2026-11-21T09:30:00Z", sql=lambda q: q.timestamp("updated_at")),
+           "2026-11-21T09:30:00Z", cell=lambda c: c.timestamp("updated_at")),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 BY_NAME = MappingProxyType({c.name: c for c in COLUMNS})

@@ -10,8 +10,8 @@ import json
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
-from harmwatch.exports.columns import COLUMN_NAMES, COLUMNS
-from harmwatch.exports.records import RecordBuilder
+from harmwatch.exports.columns import COLUMNS, Column
+from harmwatch.exports.records import RecordBuilder, neutralised
 
 CHUNK = 64 * 1024
 BOM = "\ufeff"
@@ -26,20 +26,20 @@ def table_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: boo
         buffer.write(BOM)
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralised(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode()
 
 
-def csv_head(*, hxl: bool = False, bom: bool = True) -> str:
+def csv_head(columns: Sequence[Column] = COLUMNS, *, hxl: bool = False, bom: bool = True) -> str:
     """What comes before the incidents: the BOM, the header row and, with `hxl`, the HXL
     hashtag row (the COPY fast path writes the same before PostgreSQL's rows)."""
     buffer = io.StringIO()
     if bom:
         buffer.write(BOM)
     writer = csv.writer(buffer)
-    writer.writerow(COLUMN_NAMES)
+    writer.writerow([c.name for c in columns])
     if hxl:
-        writer.writerow([c.hxl for c in COLUMNS])
+        writer.writerow([c.hxl for c in columns])
     return buffer.getvalue()
 
 
@@ -47,7 +47,7 @@ async def csv_chunks(batches: Batches, builder: RecordBuilder, *, hxl: bool = Fa
                      bom: bool = True) -> AsyncIterator[bytes]:
     """The incidents as CSV; with `hxl`, the HXL hashtag row follows the header row."""
     buffer = io.StringIO()
-    buffer.write(csv_head(hxl=hxl, bom=bom))
+    buffer.write(csv_head(builder.columns, hxl=hxl, bom=bom))
     writer = csv.writer(buffer)
     cells = builder.csv_values
     async for rows in batches:

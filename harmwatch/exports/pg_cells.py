@@ -14,11 +14,26 @@ from collections.abc import Callable, Mapping
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from harmwatch.exports.records import MAX_DECIMALS, PCODE, STATUS, TIME_PRECISIONS, RecordBuilder, counted
+from harmwatch.exports.columns import Column, Detail
+from harmwatch.exports.records import (
+    FORMULA_STARTS,
+    MAX_DECIMALS,
+    PCODE,
+    STATUS,
+    TIME_PRECISIONS,
+    RecordBuilder,
+    counted,
+    neutralised,
+)
 from harmwatch.incidents.models import Incident
 
 _T = Incident.__table__.c
-_PCODE_SQL = f"^{PCODE.pattern}$"  # the same pattern: PostgreSQL's regular expressions read it alike
+# records.PCODE split in two, as PostgreSQL's regular expressions read it: a P-code may start with
+# "-", the one formula start it allows, and is then neutralised.
+_PCODE_SAFE = "^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,15}$"
+_PCODE_DASH = "^-[A-Za-z0-9_.-]{0,15}$"
+if PCODE.pattern != "[A-Za-z0-9_.-]{1,16}":
+    raise RuntimeError("pg_cells splits records.PCODE by hand: split the new pattern too")
 
 # to_char(double precision) rounds with the C library's printf, which rounds the exact binary
 # value, ties to even: the digits of Python's round(x, n). (round(x::numeric, n) would round the
@@ -51,21 +66,28 @@ def _rounded(value: sa.ColumnElement, decimals: int) -> sa.ColumnElement:
                    else_=text)
 
 
+def _quoted(value: sa.ColumnElement) -> sa.ColumnElement:
+    """records.neutralised's quote in front of `value`."""
+    return sa.literal("'", sa.Text).concat(value)
+
+
 class CellSql:
-    """The SQL writers for one export: one language, one gazetteer, and `code_cells`, the cell
-    of every value stored under each code key among the exported rows (from pg_copy.py).
-    columns.py says which writer each column uses."""
+    """The Cells (columns.py) as SQL for one export's CSV: one language, one gazetteer, one
+    deployment's publication rules, and `code_cells`, the cell of every value stored under each
+    code key among the exported rows (from pg_copy.py). Text is neutralised as the csv path
+    neutralises it: in Python for what the lookups hold, in SQL for stored text."""
 
     def __init__(self, builder: RecordBuilder, code_cells: Mapping[str, Mapping[str, str | None]]) -> None:
         self._builder = builder
         self._code_cells = code_cells
         self._lookups: dict[str, sa.BindParameter] = {}
+        self._flags: sa.Lateral | None = None
 
     def _lookup(self, name: str, values: Callable[[], Mapping[str, str | None]]) -> sa.BindParameter:
         """A JSON object {code: text} bound once, however many cells read it. An empty text
         becomes null: COPY would quote it ("") where the csv module leaves the cell empty."""
         if name not in self._lookups:
-            table = {code: text or None for code, text in values().items()}
+            table = {code: neutralised(text) or None for code, text in values().items()}
             self._lookups[name] = sa.bindparam(name, table, type_=JSONB)
         return self._lookups[name]
 
@@ -89,9 +111,10 @@ class CellSql:
 
     def place_code(self, name: str) -> sa.ColumnElement:
         column = _T[name]
-        # Places of the gazetteer first: the pattern is only tried on P-codes it does not know.
-        return sa.case((self._places().has_key(column), column),
-                       (column.regexp_match(_constant(_PCODE_SQL)), column))
+        # Places of the gazetteer first: the patterns are only tried on P-codes it does not know.
+        return sa.case((sa.and_(self._places().has_key(column), sa.func.left(column, 1) != _constant("-")), column),
+                       (column.regexp_match(_constant(_PCODE_SAFE)), column),
+                       (column.regexp_match(_constant(_PCODE_DASH)), _quoted(column)))
 
     def place_name(self, name: str) -> sa.ColumnElement:
         return self._places()[_T[name]].astext
@@ -120,17 +143,51 @@ class CellSql:
         return counted(_T[name])
 
     def text(self, name: str) -> sa.ColumnElement:
-        return sa.func.nullif(_T[name], _constant(""))
+        column = _T[name]
+        starts = sa.literal(list(FORMULA_STARTS), ARRAY(sa.Text))
+        return sa.case((column == _constant(""), sa.null()),
+                       (sa.func.left(column, 1) == sa.any_(starts), _quoted(column)), else_=column)
 
     def status(self) -> sa.ColumnElement:
         return _constant(STATUS)
 
     def date(self, name: str) -> sa.ColumnElement:
-        """ISO, whatever the session's DateStyle, as str(date) writes it."""
-        return sa.func.to_char(_T[name], _constant("YYYY-MM-DD"))
+        """ISO as str(date) writes it: pg_copy sets DateStyle ISO for the export's transaction
+        (a cast is much cheaper than to_char)."""
+        return sa.cast(_T[name], sa.Text)
+
+    def month(self, name: str) -> sa.ColumnElement:
+        return sa.func.to_char(_T[name], _constant('YYYY-MM-"01"'))
+
+    def utc_month(self, name: str) -> sa.ColumnElement:
+        return sa.func.to_char(sa.func.timezone(_constant("UTC"), _T[name]), _constant('YYYY-MM-"01"'))
+
+    def country(self) -> sa.ColumnElement:
+        return sa.literal(neutralised(self._builder.country_code), sa.Text)
+
+    def constant(self, value: int) -> sa.ColumnElement:
+        return sa.literal(value, sa.Integer)
+
+    def cell(self, column: Column) -> sa.ColumnElement:
+        """The column's cell, or what its publication rule publishes instead for the event types
+        whose rule holds its detail back (records.RecordBuilder does the same in Python)."""
+        value = column.cell(self)
+        if column.detail is None or not (types := self._builder.publication.withholding(column.detail)):
+            return value
+        instead = column.coarse(self) if column.coarse else sa.null()
+        return sa.case((self._withheld(column.detail, types), instead), else_=value)
+
+    def _withheld(self, detail: Detail, types: list[str]) -> sa.ColumnElement:
+        """Whether the row's rule holds `detail` back, worked out once per row (a LATERAL flag)
+        rather than once per column."""
+        if self._flags is None:
+            flags = [(_T.event_type == sa.any_(sa.literal(self._builder.publication.withholding(d), ARRAY(sa.Text))))
+                     .label(d.value) for d in Detail]
+            self._flags = sa.select(*flags).correlate(Incident.__table__).lateral("rule")
+        return self._flags.c[detail.value]
 
     def utc_date(self, name: str) -> sa.ColumnElement:
-        return sa.func.to_char(sa.func.timezone(_constant("UTC"), _T[name]), _constant("YYYY-MM-DD"))
+        return sa.cast(sa.cast(sa.func.timezone(_constant("UTC"), _T[name]), sa.Date), sa.Text)
 
     def timestamp(self, name: str) -> sa.ColumnElement:
         """UTC to the second (cut, not rounded, as isoformat does) with a Z: records.timestamp."""

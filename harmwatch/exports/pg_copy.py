@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from harmwatch.database import Database
-from harmwatch.exports.columns import COLUMNS, LIST_CODES, SINGLE_CODES
+from harmwatch.exports.columns import LIST_CODES, SINGLE_CODES, Column
 from harmwatch.exports.formats import CHUNK, csv_head
 from harmwatch.exports.pg_cells import CellSql
 from harmwatch.exports.query import IncidentFilter
@@ -58,9 +58,10 @@ async def _code_cells(connection: AsyncConnection, where: Sequence[sa.ColumnElem
     return cells
 
 
-def statement(cells: CellSql, where: Sequence[sa.ColumnElement[bool]]) -> sa.Select:
+def statement(cells: CellSql, where: Sequence[sa.ColumnElement[bool]], columns: Sequence[Column]) -> sa.Select:
     """Every public column, in order, of the rows the Python path would export, in its order."""
-    return sa.select(*(column.sql(cells).label(column.name) for column in COLUMNS)).where(*where).order_by(_T.c.id)
+    return (sa.select(*(cells.cell(column).label(column.name) for column in columns)).select_from(_T)
+            .where(*where).order_by(_T.c.id))
 
 
 def compiled(stmt: sa.Select, dialect: sa.Dialect) -> tuple[str, list[Any]]:
@@ -110,14 +111,15 @@ class CopyExport:
     """One export's COPY, ready on a connection whose transaction holds the snapshot in which
     the code values were read."""
 
-    def __init__(self, connection: AsyncConnection, stmt: sa.Select) -> None:
+    def __init__(self, connection: AsyncConnection, stmt: sa.Select, columns: Sequence[Column]) -> None:
         self._connection = connection
         self._stmt = stmt
+        self._columns = columns
 
     async def chunks(self, *, hxl: bool = False, bom: bool = True) -> AsyncIterator[bytes]:
         """The CSV (or HXL) as chunks of about CHUNK bytes. Closing it early (a client gone)
         cancels the COPY: asyncpg asks PostgreSQL to stop it."""
-        yield csv_head(hxl=hxl, bom=bom).encode()
+        yield csv_head(self._columns, hxl=hxl, bom=bom).encode()
         sql, args = compiled(self._stmt, self._connection.dialect)
         queue: asyncio.Queue = asyncio.Queue(QUEUE_CHUNKS)
         task = asyncio.create_task(_copy(self._connection, sql, args, queue))
@@ -149,9 +151,14 @@ async def prepared(db: Database, filters: IncidentFilter, builder: RecordBuilder
     try:
         await connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         await connection.begin()
+        # pg_cells casts dates to text: ISO, as Python writes them, whatever the server's default.
+        await connection.exec_driver_sql("SET LOCAL DateStyle = 'ISO, YMD'")
         where = filters.conditions()  # once: updated_since's settling time must be the same in both
         cells = await _code_cells(connection, where, builder)
-        yield None if cells is None else CopyExport(connection, statement(CellSql(builder, cells), where))
+        if cells is None:
+            yield None
+        else:
+            yield CopyExport(connection, statement(CellSql(builder, cells), where, builder.columns), builder.columns)
     finally:
         with anyio.CancelScope(shield=True):
             await connection.close()  # rolls back: nothing was written

@@ -30,19 +30,31 @@ _T = Incident.__table__
 FEED_COLUMNS = (_T.c.state, _T.c.merged_into_id, _T.c.change_xid, _T.c.change_seq)
 
 
+Values = tuple[str, ...]
+LIST_FIELDS = ("report_type", "event_type", "access_constraint", "adm1", "adm2", "grade")
+
+
 @dataclass(frozen=True, slots=True)
 class IncidentFilter:
-    """What an NGO asked for; None is "any"."""
+    """What an NGO asked for; None is "any". A list filter holds one value or several (any of
+    them), kept sorted and each once, so that the same set is the same filter whatever the order."""
 
-    report_type: str | None = None
-    event_type: str | None = None
-    access_constraint: str | None = None
-    adm1: str | None = None
-    adm2: str | None = None
+    report_type: Values | None = None
+    event_type: Values | None = None
+    access_constraint: Values | None = None
+    adm1: Values | None = None
+    adm2: Values | None = None
     occurred_from: date | None = None
     occurred_to: date | None = None
-    grade: str | None = None
+    grade: Values | None = None
     updated_since: datetime | None = None
+
+    def __post_init__(self) -> None:
+        for name in LIST_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                values = (value,) if isinstance(value, str) else value
+                object.__setattr__(self, name, tuple(sorted({str(v) for v in values})))
 
     def as_dict(self) -> dict[str, Any]:
         """The filters that are set, for a cursor's fingerprint."""
@@ -54,8 +66,8 @@ class IncidentFilter:
         for column, value in ((c.report_type, self.report_type), (c.event_type, self.event_type),
                               (c.access_constraint, self.access_constraint), (c.adm1_pcode, self.adm1),
                               (c.adm2_pcode, self.adm2), (c.grade, self.grade)):
-            if value is not None:
-                where.append(column == value)
+            if value is not None:  # no IN (...): COPY's SQL text takes no expanding parameters
+                where.append(sa.or_(*(column == one for one in value)))
         if self.occurred_from is not None:
             where.append(c.occurred_on >= self.occurred_from)
         if self.occurred_to is not None:
@@ -80,9 +92,10 @@ async def page(session: AsyncSession, filters: IncidentFilter, *, after: Positio
     return rows[:limit], len(rows) > limit
 
 
-def record_part(row: sa.Row) -> Sequence[Any]:
-    """The columns of a page row that RecordBuilder reads."""
-    return row[:len(SELECTED_COLUMNS)]
+def record_part(row: sa.Row) -> sa.Row:
+    """What RecordBuilder reads of a page row: the row itself, since it reads by name and
+    leaves the position columns alone."""
+    return row
 
 
 async def one(session: AsyncSession, incident_id: int) -> sa.Row | None:

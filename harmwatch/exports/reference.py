@@ -30,12 +30,15 @@ def taxonomy_kinds(langs: list[str] | None = None) -> list[dict[str, Any]]:
             if kind == "access_constraint":
                 indicator = taxonomy.ACCESS_INDICATORS[code]
                 entry.update(pillar=indicator.pillar, number=indicator.number)
+            if kind == "event_type" and (acled := taxonomy.ACLED.get(code)):
+                entry.update(acled_event_type=acled.event_type, acled_sub_event_type=acled.sub_event_type)
             entries.append(entry)
         kinds.append({"kind": kind, "column": column, "codes": entries})
     return kinds
 
 
-TAXONOMY_HEADER = ["kind", "column", "code", "pillar", "number", *(f"label_{lang}" for lang in LANGUAGES)]
+TAXONOMY_HEADER = ["kind", "column", "code", "pillar", "number", "acled_event_type", "acled_sub_event_type",
+                   *(f"label_{lang}" for lang in LANGUAGES)]
 
 
 def taxonomy_rows() -> list[list[Any]]:
@@ -44,7 +47,7 @@ def taxonomy_rows() -> list[list[Any]]:
     for kind in taxonomy_kinds():
         for entry in kind["codes"]:
             rows.append([kind["kind"], kind["column"], str(entry["code"]), entry.get("pillar"), entry.get("number"),
-                         *entry["labels"].values()])
+                         entry.get("acled_event_type"), entry.get("acled_sub_event_type"), *entry["labels"].values()])
     return rows
 
 

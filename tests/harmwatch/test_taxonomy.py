@@ -84,3 +84,17 @@ def test_taxonomy_is_json_ready_for_the_api():
                                             "label_msgid": "Violence against aid workers or aid sites",
                                             "pillar": 2, "number": 6}
     assert tree["time_precision"][0]["code"] == 1
+
+
+def test_every_harm_event_type_but_other_has_its_acled_type():
+    from harmwatch.exports.reference import TAXONOMY_HEADER, taxonomy_kinds, taxonomy_rows
+    from harmwatch.taxonomy import ACLED, EventType
+
+    assert set(ACLED) == set(EventType) - {EventType.OTHER}
+    assert ACLED[EventType.AIR_DRONE_STRIKE].event_type == "Explosions/Remote violence"
+    assert ACLED[EventType.SEXUAL_VIOLENCE].sub_event_type == "Sexual violence"
+    assert ACLED[EventType.ARMED_CLASH].event_type == "Battles"
+    events = next(k for k in taxonomy_kinds(["en"]) if k["kind"] == "event_type")["codes"]
+    assert events[0]["acled_sub_event_type"] == "Air/drone strike" and "acled_event_type" not in events[-1]
+    row = next(r for r in taxonomy_rows() if r[2] == "abduction_forced_disappearance")
+    assert row[TAXONOMY_HEADER.index("acled_sub_event_type")] == "Abduction/forced disappearance"

@@ -20,7 +20,7 @@ from tests.api.ngo.conftest import bearer
 
 COLUMNS = [
     "id", "report_type", "report_type_label", "event_type", "event_type_label", "access_constraint",
-    "access_constraint_label", "occurred_on", "time_precision", "recorded_on", "adm1_pcode", "adm1_name",
+    "access_constraint_label", "occurred_on", "time_precision", "recorded_on", "country_code", "adm1_pcode", "adm1_name",
     "adm2_pcode", "adm2_name", "lat", "lon", "geo_precision", "grade", "grade_label", "status", "weapon",
     "objects_hit", "sectors", "actor_types", "sources", "duration", "resolved", "time_of_day",
     "killed_min", "killed_max", "injured_min", "injured_max", "missing_min", "missing_max",
@@ -33,10 +33,11 @@ COLUMNS = [
 DOMAIN_TAGS = {
     "id": "#event+id", "occurred_on": "#date+occurred", "recorded_on": "#date+reported", "adm1_name": "#adm1+name",
     "adm1_pcode": "#adm1+code", "adm2_name": "#adm2+name", "adm2_pcode": "#adm2+code", "lat": "#geo+lat",
-    "lon": "#geo+lon", "event_type": "#event+type", "killed_min": "#affected+killed+min",
-    "killed_max": "#affected+killed+max", "injured_min": "#affected+injured+min",
+    "lon": "#geo+lon", "event_type": "#event+type", "killed_min": "#affected+killed+total+min",
+    "killed_max": "#affected+killed+total+max", "injured_min": "#affected+injured+total+min",
     "children_killed_min": "#affected+killed+children+min", "access_constraint": "#access+type",
     "sectors": "#sector", "actor_types": "#org+type", "status": "#status", "grade": "#meta+grade",
+    "country_code": "#country+code",
 }
 
 
@@ -86,9 +87,9 @@ def test_hxl_adds_the_hashtag_row_and_libhxl_reads_it(live_server, token, known,
     records = list(dataset)
     assert len(records) == 2
     first = records[0]
-    assert first.get("#affected+killed+min") == "2" and first.get("#affected+killed+max") == "4"
+    assert first.get("#affected+killed+total+min") == "2" and first.get("#affected+killed+total+max") == "4"
     assert first.get("#adm1+code") == "SY02" and first.get("#geo+lat") == "36.12"
-    assert first.get("#affected+injured+min") in ("", None)  # libhxl reads an empty cell as None
+    assert first.get("#affected+injured+total+min") in ("", None)  # libhxl reads an empty cell as None
     assert records[1].get("#access+type") == "movement_restriction"
     confirmed = hxl.data(str(path), hxl.InputOptions(allow_local=True)).with_rows("#meta+grade=confirmed")
     assert [row[0] for row in confirmed.values] == [str(known["access"])]

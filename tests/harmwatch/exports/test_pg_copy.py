@@ -222,3 +222,19 @@ async def test_a_client_that_hangs_up_stops_the_copy_and_frees_its_connection(li
     response = httpx.get(f"{live_server}/api/v1/incidents", params={"format": "csv"}, headers=bearer(token),
                          timeout=60)
     assert response.status_code == 200 and response.content.count(b"\r\n") == ROWS + 1
+
+
+@postgresql_only
+async def test_a_column_added_in_the_middle_is_written_alike_by_both_paths(database, varied):
+    from harmwatch.exports.columns import COLUMN_NAMES, COLUMNS, Column
+
+    extra = Column("killed_note", "#affected+killed+note", "string", "A test column.", "x",
+                   cell=lambda c: c.text("summary_public"))
+    at = COLUMN_NAMES.index("killed_max") + 1
+    async with database.transaction() as session:
+        make = RecordBuilder("fr", await gazetteer(session), columns=(*COLUMNS[:at], extra, *COLUMNS[at:]))
+    async with pg_copy.prepared(database, IncidentFilter(), make) as copy:
+        fast = b"".join([chunk async for chunk in copy.chunks(hxl=True)])
+    assert fast == b"".join([c async for c in csv_chunks(query.stream(database, IncidentFilter()), make, hxl=True)])
+    header = next(csv.reader(io.StringIO(fast.decode("utf-8-sig"))))
+    assert header[at] == "killed_note" and header[at + 1] == "injured_min"

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from harmwatch.exports.columns import COLUMN_NAMES, COLUMNS
+from harmwatch.exports.columns import COLUMN_NAMES, COLUMNS, BY_NAME, Column
 from harmwatch.exports.datapackage import descriptor
+from harmwatch.exports.formats import csv_head
 from harmwatch.exports.records import SELECTED_COLUMNS, RecordBuilder
 from harmwatch.places.gazetteer import builtin_gazetteer
 
@@ -19,7 +20,7 @@ def row(**values):
     base.update(id=7, report_type="harm", time_precision=1, export_decimals=2, codes={}, summary_public="",
                 updated_at=UPDATED, created_at=UPDATED, occurred_on=date(2026, 11, 20))
     base.update(values)
-    return tuple(base[c.name] for c in SELECTED_COLUMNS)
+    return base
 
 
 def record(lang="en", **values):
@@ -72,3 +73,48 @@ def test_every_column_is_described_with_an_example_and_in_the_table_schema():
     fields = descriptor()["resources"][0]["schema"]["fields"]
     assert [f["name"] for f in fields] == list(COLUMN_NAMES)
     assert "notes_private" not in COLUMN_NAMES and "notes_private" not in {c.name for c in SELECTED_COLUMNS}
+
+
+def test_a_column_is_declared_once_and_may_go_in_any_position():
+    # Rows are built by name: a new column next to the one it belongs with moves nothing else.
+    extra = Column("killed_note", "#affected+killed+note", "string", "A test column.", "x",
+                   cell=lambda c: c.text("summary_public"))
+    at = COLUMN_NAMES.index("killed_max") + 1
+    columns = (*COLUMNS[:at], extra, *COLUMNS[at:])
+    make = RecordBuilder("en", builtin_gazetteer(), columns=columns)
+    out = make.record(row(killed_min=1, killed_max=3, summary_public="note"))
+    assert list(out) == [*COLUMN_NAMES[:at], "killed_note", *COLUMN_NAMES[at:]]
+    assert (out["killed_min"], out["killed_max"], out["killed_note"], out["injured_min"]) == (1, 3, "note", None)
+    assert out["summary"] == "note" and out["id"] == 7
+    cells = make.csv_values(row(killed_max=3, summary_public="note"))
+    assert cells[at - 1:at + 2] == [3, "note", None]
+    assert csv_head(columns, bom=False).split("\r\n")[0].split(",")[at] == "killed_note"
+
+
+def test_every_column_has_its_cell_and_a_unique_name():
+    assert all(callable(c.cell) for c in COLUMNS) and set(BY_NAME) == set(COLUMN_NAMES)
+
+
+class _Reads:
+    """Cells that note which stored columns a cell reads."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def __getattr__(self, method):
+        reads = {"coordinate": lambda name: ("lat", "lon", "export_decimals"), "code_cell": lambda key: ("codes",),
+                 "time_precision": lambda: ("time_precision",), "status": lambda: (), "country": lambda: (),
+                 "constant": lambda value: (), "code": lambda kind, name=None: (name or kind,),
+                 "label": lambda kind, name=None: (name or kind,)}.get(method, lambda name: (name,))
+        return lambda *args: self.names.update(reads(*args))
+
+
+def test_every_stored_column_a_cell_reads_is_selected_and_none_is_private():
+    reads = _Reads()
+    for column in COLUMNS:
+        column.cell(reads)
+        if column.coarse:
+            column.coarse(reads)
+    selected = {c.name for c in SELECTED_COLUMNS}
+    assert reads.names <= selected and "event_type" in selected  # the rules look at event_type
+    assert not {"notes_private", "created_by_id", "state", "withdrawn_reason"} & selected
