@@ -5,6 +5,7 @@ routes through `install(app)`, so this file only joins them."""
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -12,6 +13,8 @@ from fastapi import FastAPI
 from api.routes import desk, ngo, telegram
 from harmwatch.database import Database
 from harmwatch.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 API_DESCRIPTION = """Verified, de-identified incidents of harm to civilians and of blocked
 humanitarian aid, for NGOs. Authenticate with `Authorization: Bearer TOKEN`."""
@@ -26,8 +29,10 @@ def create_app(settings: Settings | None = None, *, port: int | None = None, wit
     async def lifespan(app: FastAPI):
         settings.secret()  # generate (and warn about) the secret before the first request needs it
         app.state.db = Database(settings.database_url)
+        if (warning := settings.sandbox_warning()) is not None:
+            log.warning("\n\n*** %s ***\n", warning)
         try:
-            if with_bot:
+            if with_bot and settings.runs_bot:
                 async with telegram.running_bot(app, settings, app.state.db, port):
                     yield
             else:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot import links
 from bot.render import tr
 from harmwatch.database import utcnow
 from harmwatch.messaging.models import OutboxMessage
@@ -30,10 +31,13 @@ def text_for(message: OutboxMessage, lang: str) -> str:
     code = f"<code>{escape(message.params.get('ref_code', ''))}</code>"
     if message.kind == "question":
         intro = escape(_("A monitor has a question about your report %(code)s:")).replace("%(code)s", code)
+        question = message.params.get("question", "")
         return "\n\n".join([
             intro,
-            f"<i>{escape(message.params.get('question', ''))}</i>",
-            escape(_("Send your answer here as your next message (text or a photo).")),
+            f"<i>{links.marked(question)}</i>",
+            *([links.warning(lang)] if links.has_links(question) else []),
+            escape(_("Reply to this message to answer (swipe it, or tap and hold → Reply): text, a photo "
+                     "or a voice note.")),
         ])
     if message.params.get("status") == "verified":
         return escape(_("Your report %(code)s was checked and verified. Thank you: it is now part of the "
@@ -58,7 +62,8 @@ async def deliver_once(bot: ReporterBot) -> int:
             message.attempts += 1
             try:
                 await bot.application.bot.send_message(chat_id, text_for(message, reporter.lang),
-                                                       parse_mode=ParseMode.HTML)
+                                                       parse_mode=ParseMode.HTML, protect_content=True,
+                                                       link_preview_options=links.NO_PREVIEW)
             except TelegramError as error:
                 log.warning("Outbox message %s not delivered (%s), attempt %s", message.id,
                             type(error).__name__, message.attempts)

@@ -76,6 +76,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     from bot.sandbox.background import PromptShutdownServer
 
     settings = get_settings()
+    settings.listen_on(host)  # the sandbox is served on a loopback address only
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
     logging.getLogger("uvicorn.access").addFilter(_QuietSandbox())
@@ -168,7 +169,11 @@ def tokens_add(name: Annotated[str, typer.Argument(help="The account the token i
             plain, _ = await create_token(session, user=user, name=label, actor="cli")
             return plain
 
-    plain = _run(_with_db(work))
+    try:
+        plain = _run(_with_db(work))
+    except AccountError:
+        typer.echo(f"{name!r} is not an ngo account: API tokens are for ngo accounts only.", err=True)
+        raise typer.Exit(1) from None
     if plain is None:
         typer.echo(f"No account named {name!r}.", err=True)
         raise typer.Exit(1)

@@ -2,23 +2,28 @@
 
 from sqlmodel import SQLModel
 
-from harmwatch.accounts.models import ApiToken, LoginAttempt, Role, User
+from harmwatch.accounts.models import ApiToken, LoginAttempt, LoginSession, Role, SpentCode, User
 from harmwatch.audit.models import AuditEvent
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
 from harmwatch.places.models import Place
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Draft, Media, Report, ReportMessage
+from harmwatch.review.models import Comment, NotRelated, Notice, SavedFilter
 
 metadata = SQLModel.metadata
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Comment",
     "Draft",
     "Incident",
     "LoginAttempt",
+    "LoginSession",
     "Media",
+    "NotRelated",
+    "Notice",
     "OutboxMessage",
     "Place",
     "ProcessedUpdate",
@@ -26,6 +31,8 @@ __all__ = [
     "ReportMessage",
     "Reporter",
     "Role",
+    "SavedFilter",
+    "SpentCode",
     "User",
     "metadata",
 ]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,12 @@ class Settings(BaseSettings):
     require_second_verification: bool = False
     # Seconds between two looks at the outbox (messages from the desk to reporters).
     outbox_interval: float = 2.0
+    # Serve the Telegram sandbox (when there is no token) even when listening beyond this
+    # machine. A demo only: the sandbox's control API has no authentication.
+    sandbox: bool = False
     # "test" makes password hashes cheap, for the test suite only: never for real accounts.
     password_hash_profile: Literal["production", "test"] = "production"
+    _host: str = PrivateAttr(default="127.0.0.1")
 
     @field_validator("secret_key")
     @classmethod
@@ -74,9 +79,38 @@ class Settings(BaseSettings):
             return self.telegram_webhook_secret
         return self.derived_key("telegram-webhook").hex()
 
+    def listen_on(self, host: str) -> None:
+        """Where `harmwatch serve` listens (in-process apps count as this machine)."""
+        self._host = host
+
+    @property
+    def listens_locally(self) -> bool:
+        if self._host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self._host).is_loopback
+        except ValueError:
+            return False
+
     @property
     def uses_sandbox(self) -> bool:
-        return not self.telegram_token
+        """No token: the bot talks to the built-in sandbox, served on a loopback address only
+        (anyone who reaches it could write as any reporter) unless HARMWATCH_SANDBOX says so."""
+        return not self.telegram_token and (self.sandbox or self.listens_locally)
+
+    @property
+    def runs_bot(self) -> bool:
+        return bool(self.telegram_token) or self.uses_sandbox
+
+    def sandbox_warning(self) -> str | None:
+        """What to shout at start when the sandbox is exposed, or refused for being exposed."""
+        if self.telegram_token or self.listens_locally:
+            return None
+        if self.sandbox:
+            return (f"HARMWATCH_SANDBOX is on and Harmwatch listens on {self._host}: anyone who reaches "
+                    "/sandbox can write to the bot as any reporter and read what it sends. A demo only.")
+        return (f"HARMWATCH_TELEGRAM_TOKEN is not set and Harmwatch listens on {self._host}: the bot does not "
+                "run and the sandbox is not served. Set the token (or HARMWATCH_SANDBOX=true for a demo).")
 
 
 @lru_cache

@@ -36,7 +36,10 @@ async def test_db_upgrade_users_add_and_tokens_add(database, database_url, tmp_p
     short = harmwatch(database_url, tmp_path, "users", "add", "ben", "--role", "admin", "--password-stdin",
                       stdin="short\n")
     assert short.returncode == 1 and "too short" in short.stderr
-    token = harmwatch(database_url, tmp_path, "tokens", "add", "amal")
+    refused = harmwatch(database_url, tmp_path, "tokens", "add", "amal")  # a monitor: tokens are for ngo accounts
+    assert refused.returncode == 1 and "ngo accounts only" in refused.stderr
+    assert harmwatch(database_url, tmp_path, "users", "add", "hdx", "--role", "ngo").returncode == 0
+    token = harmwatch(database_url, tmp_path, "tokens", "add", "hdx")
     assert token.returncode == 0 and token.stdout.strip().startswith("hw_")
     assert harmwatch(database_url, tmp_path, "tokens", "add", "nobody").returncode == 1
 

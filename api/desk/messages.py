@@ -5,6 +5,30 @@ from __future__ import annotations
 
 from harmwatch.i18n import N_
 
+ROLES: dict[str, str] = {
+    "admin": N_("Administrator"),
+    "monitor": N_("Monitor"),
+    "ngo": N_("NGO partner (API only)"),
+}
+
+# A report's history in words (the audit page keeps the codes).
+AUDIT_ACTIONS: dict[str, str] = {
+    "report.submitted": N_("Submitted by the reporter"),
+    "report.claimed": N_("Claimed"),
+    "report.released": N_("Released"),
+    "report.verified": N_("Verified"),
+    "report.rejected": N_("Rejected"),
+    "report.question_sent": N_("Question sent to the reporter"),
+    "report.answer_received": N_("The reporter answered"),
+    "report.verification_proposed": N_("Verification proposed"),
+    "report.verification_confirmed": N_("Verification confirmed"),
+    "report.verification_sent_back": N_("Verification sent back"),
+    "report.assigned": N_("Assignment changed"),
+    "report.not_related": N_("Marked as not related to another report"),
+    "report.reopened": N_("Reopened"),
+    "comment.added": N_("Comment added"),
+}
+
 ERRORS: dict[str, str] = {
     # review
     "illegal_transition": N_("This report cannot move to that state from where it is now."),
@@ -19,12 +43,37 @@ ERRORS: dict[str, str] = {
     "no_proposal": N_("There is no verification waiting for confirmation."),
     "same_monitor": N_("A second monitor must confirm: you proposed this verification yourself."),
     "incident_gone": N_("The proposed incident no longer exists; verify again."),
+    "decided": N_("This report has been decided. To change the decision, reopen it with a reason."),
+    "not_decided": N_("Only a verified or rejected report can be reopened."),
+    "reason_required": N_("Give a reason: it is kept in the audit log."),
+    "reason_too_long": N_("The reason is too long: use at most 1000 characters."),
+    "incident_merged": N_("That incident was merged into another one: choose the one it was merged into."),
+    "token_form_used": N_("That form was used already, so no new token was made: a token is shown only once. Create another one if you need it."),
+    # working together
+    "bulk_nothing": N_("Select at least one report and an action."),
+    "bad_assignee": N_("Choose an active monitor or admin."),
+    "empty_comment": N_("Write a comment."),
+    "comment_too_long": N_("The comment is too long: 4,000 characters at most."),
     # incidents
     "merge_into_itself": N_("An incident cannot be merged into itself."),
     "different_types": N_("Only incidents of the same report type can be merged."),
     "negative_count": N_("Counts cannot be negative."),
     "min_above_max": N_("A minimum cannot be above its maximum."),
     "not_editable": N_("That field cannot be edited."),
+    "unknown_pcode": N_("%(field)s: %(pcode)s is not a place in the gazetteer."),
+    "adm2_outside_adm1": N_("District: %(pcode)s is not in the governorate %(adm1)s."),
+    "part_above_total": N_("%(field)s cannot be more than the total it is part of (at most %(max)s)."),
+    "precision_needs_point": N_("A place precision needs a point: enter the latitude and longitude, or leave "
+                                "the precision empty."),
+    "point_needs_both": N_("%(field)s: a point needs both latitude and longitude."),
+    "merged": N_("This incident was merged into another one and cannot change any more."),
+    "no_verified_report": N_("This incident has no verified report: verify a report into it before publishing."),
+    "already_withdrawn": N_("This incident is withdrawn already."),
+    "not_withdrawn": N_("Only a withdrawn incident can be reopened."),
+    "stale": N_("This incident was changed by someone else since you opened the page. Nothing was saved: "
+                "look at the current version and try again."),
+    "nothing_to_merge": N_("Enter the numbers of the incidents to merge into this one."),
+    "bad_choice": N_("Choose one of the offered values."),
     # accounts
     "bad_name": N_("The name must be 1 to 64 characters."),
     "name_taken": N_("An account with that name exists already."),
@@ -44,6 +93,7 @@ ERRORS: dict[str, str] = {
     "session_expired": N_("Your session has ended. Please log in again."),
     "csrf": N_("This form has expired or did not come from the desk. Reload the page and try again."),
     "media_unavailable": N_("This file cannot be shown."),
+    "not_for_api": N_("API tokens are for ngo accounts only."),
 }
 
 FIELDS: dict[str, str] = {
@@ -60,6 +110,12 @@ FIELDS: dict[str, str] = {
 NOTICES: dict[str, str] = {
     "claimed": N_("You are reviewing this report. Your claim lasts 30 minutes."),
     "released": N_("The report is back in the queue."),
+    "assigned": N_("Assigned to %(name)s."),
+    "filter_saved": N_("View saved as “%(name)s”."),
+    "filter_deleted": N_("Saved view removed."),
+    "unassigned": N_("Nobody is assigned to the report now."),
+    "commented": N_("Comment added. Only monitors see it."),
+    "not_related": N_("%(ref)s will not be proposed as a duplicate of this report again."),
     "verified": N_("Report verified."),
     "proposed": N_("Verification proposed. A second monitor must confirm it."),
     "confirmed": N_("Verification confirmed."),
@@ -71,6 +127,11 @@ NOTICES: dict[str, str] = {
     "merged": N_("Incidents merged."),
     "published": N_("Incident published for the NGO API."),
     "unpublished": N_("Incident withdrawn from the NGO API."),
+    "withdrawn": N_("Incident withdrawn from the NGO API. NGOs see that it was withdrawn."),
+    "incident_reopened": N_("The incident is open again. Publish it when it is right."),
+    "report_reopened": N_("The decision is reopened: the report is in review again, claimed by you."),
+    "report_removed": N_("The report was taken out of this incident and is in review again."),
+    "merged_away": N_("Incident #%(id)s was merged into this one."),
     "user_created": N_("Account created."),
     "user_saved": N_("Account saved."),
     "totp_reset": N_("Two-factor authentication was reset. The user must set it up again."),
@@ -100,6 +161,17 @@ FIELD_LABELS: dict[str, str] = {
     "aid_workers_abducted": N_("Aid workers abducted"),
     "people_not_reached": N_("People not reached"),
     "report_type": N_("Type"),
+    "time_precision": N_("Date precision"),
+    "geo_precision": N_("Place precision"),
+    "grade": N_("Grade"),
+    "weapon": N_("Weapon"),
+    "objects_hit": N_("What was hit"),
+    "sectors": N_("Kinds of aid affected"),
+    "actor_types": N_("Who was affected"),
+    "sources": N_("Sources"),
+    "duration": N_("Duration"),
+    "resolved": N_("Resolved"),
+    "time_of_day": N_("Time of day"),
     "event_type": N_("Event"),
     "access_constraint": N_("Access constraint"),
     "occurred_on": N_("Date of the event"),

@@ -36,9 +36,14 @@ def _refusal(request: Request, refused: login.LoginRefused, template: str, conte
                   status_code=status)
 
 
-def _start(request: Request, user: User, next_url: str):
-    request.session.start(uid=user.id, epoch=user.session_epoch)
+async def _start(request: Request, session: SessionDep, user: User, next_url: str):
+    await _open_session(request, session, user)
     return see_other(safe_next(next_url))
+
+
+async def _open_session(request: Request, session: SessionDep, user: User) -> None:
+    sid = await login.start_session(session, user)
+    request.session.start(uid=user.id, epoch=user.session_epoch, sid=sid)
 
 
 @router.get("/login")
@@ -55,17 +60,20 @@ async def login_submit(request: Request, session: SessionDep, settings: Settings
     """Check the password; go on to the second factor when the account has one."""
     context = {"next": safe_next(next), "name": name[:64]}
     try:
-        user = await login.check_password(session, settings, name=name[:64], password=password[:1024],
-                                          address=_address(request))
+        counted = await login.count_attempt(session, settings, name=name[:64], address=_address(request))
+        await session.commit()  # counted before the check, and no lock held during it
+        attempt = await login.check_password(session, reservation=counted, name=name[:64],
+                                             password=password[:1024])
     except login.LoginRefused as refused:
         return _refusal(request, refused, "desk/login.html", context)
+    user = attempt.user
     if two_factor.is_enabled(user):
         lang = request.session.get("lang")
         request.session.start(pending={"uid": user.id, "epoch": user.session_epoch, "at": int(time.time())},
                               **({"lang": lang} if lang else {}))
         return see_other("/login/two-factor?next=" + quote(context["next"], safe="/"))
-    await login.succeeded(session, settings, user=user, address=_address(request), method="password")
-    return _start(request, user, next)
+    await login.succeeded(session, attempt, method="password")
+    return await _start(request, session, user, next)
 
 
 async def _pending_user(request: Request, session: SessionDep) -> User | None:
@@ -95,18 +103,20 @@ async def two_factor_submit(request: Request, session: SessionDep, settings: Set
         error(request, "session_expired")
         return see_other("/login")
     try:
-        method = await login.check_second_factor(session, settings, user=user, code=code[:32],
-                                                 address=_address(request))
+        counted = await login.count_attempt(session, settings, name=user.name, address=_address(request))
+        await session.commit()  # counted before the check, and no lock held during it
+        attempt, method = await login.check_second_factor(session, settings, reservation=counted, user=user,
+                                                          code=code[:32])
     except login.LoginRefused as refused:
         return _refusal(request, refused, "desk/login_two_factor.html", {"next": safe_next(next)})
-    await login.succeeded(session, settings, user=user, address=_address(request), method=method)
-    return _start(request, user, next)
+    await login.succeeded(session, attempt, method=method)
+    return await _start(request, session, user, next)
 
 
 @router.post("/logout")
 async def logout(request: Request, session: SessionDep, user: SessionUser):
     """End this session."""
-    await login.log_out(session, user, everywhere=False)
+    await login.log_out(session, user, session_id=request.session.get("sid"))
     request.session.clear()
     return see_other("/login")
 
@@ -149,7 +159,7 @@ async def account_password(request: Request, session: SessionDep, user: SessionU
     except AccountError as problem:
         error(request, problem.code)
         return see_other("/account")
-    request.session.start(uid=user.id, epoch=user.session_epoch)
+    await _open_session(request, session, user)
     notice(request, "password_saved")
     return see_other("/account")
 
@@ -160,14 +170,14 @@ def _qr(uri: str) -> Markup:
 
 
 @router.get("/account/two-factor")
-async def two_factor_setup(request: Request, user: SessionUser):
+async def two_factor_setup(request: Request, settings: SettingsDep, user: SessionUser):
     """Set up two-factor: scan the code (or type the key) into an authenticator app."""
     if two_factor.is_enabled(user):
         return render(request, "desk/two_factor.html", {"enabled": True, "recovery_left": len(user.recovery_codes)})
-    secret = request.session.get("totp_setup")
-    if not isinstance(secret, str):
+    secret = two_factor.open_setup(settings, request.session.get("totp_setup"))
+    if secret is None:
         secret = two_factor.new_secret()
-        request.session["totp_setup"] = secret
+        request.session["totp_setup"] = two_factor.seal_setup(settings, secret)
     uri = two_factor.provisioning_uri(secret, user.name)
     return render(request, "desk/two_factor.html", {"enabled": False, "secret": secret, "qr": _qr(uri),
                                                     "required": two_factor.required_for(user)})
@@ -177,8 +187,8 @@ async def two_factor_setup(request: Request, user: SessionUser):
 async def two_factor_enable(request: Request, session: SessionDep, settings: SettingsDep, user: SessionUser,
                             code: str = Form("")):
     """Turn two-factor on with a first code; the recovery codes are shown this once."""
-    secret = request.session.get("totp_setup")
-    if two_factor.is_enabled(user) or not isinstance(secret, str):
+    secret = two_factor.open_setup(settings, request.session.get("totp_setup"))
+    if two_factor.is_enabled(user) or secret is None:
         return see_other("/account/two-factor")
     try:
         codes = await two_factor.enable(session, settings, user, secret=secret, code=code[:32],

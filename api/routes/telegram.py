@@ -41,9 +41,10 @@ async def webhook(request: Request, x_telegram_bot_api_secret_token: str | None 
     body = await request.body()
     if len(body) > MAX_UPDATE_BYTES:
         return JSONResponse({"ok": False, "error": "too large"}, status_code=413)
-    try:
-        update = Update.de_json(json.loads(body), bot.application.bot)
-    except (ValueError, TypeError, KeyError):
+    try:  # only an object can be an update; a list, a string or deep nesting is not
+        payload = json.loads(body)
+        update = Update.de_json(payload, bot.application.bot) if isinstance(payload, dict) else None
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return JSONResponse({"ok": False, "error": "not an update"}, status_code=400)
     if update is None:
         return JSONResponse({"ok": False, "error": "not an update"}, status_code=400)
@@ -57,7 +58,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     if settings.uses_sandbox:
         state = SandboxState(token=SANDBOX_TOKEN)
         app.state.sandbox = state
-        app.mount("/sandbox", create_sandbox_app(state))
+        app.mount("/sandbox", create_sandbox_app(state, local_only=not settings.sandbox))
 
 
 async def _when_serving(base_url: str) -> None:

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from . import commands, methods, updates  # noqa: F401  (importing registers the methods)
+from .files import inert_response
 from .params import METHODS, BotApiError, Params
 from .state import SandboxState
 
@@ -97,7 +98,7 @@ async def download_file(request: Request) -> Response:
     state.faults.record("file", 200, True, params={"file_path": path})
     media_type = (stored.mime_type or mimetypes.guess_type(path)[0]
                   or "application/octet-stream")
-    return Response(stored.data, media_type=media_type)
+    return inert_response(stored.data, media_type)
 
 
 routes = [

@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from . import actions
 from .actions import ActionError
+from .files import inert_response
 from .state import RTL_LANGUAGES, SandboxState
 
 Handler = Callable[[Request], Awaitable[Any]]
@@ -349,7 +350,7 @@ async def file_content(state: SandboxState, request: Request) -> Response:
     stored = state.files.get(request.path_params["file_id"])
     if stored is None:
         raise ActionError("no such file", 404)
-    return Response(stored.data, media_type=stored.mime_type or "application/octet-stream")
+    return inert_response(stored.data, stored.mime_type or "application/octet-stream")
 
 
 routes = [

@@ -10,8 +10,24 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.responses import Response
+
 # (size label, longest side in pixels). Telegram keeps several scaled copies of each photo.
 PHOTO_SIZES = (("s", 90), ("m", 320), ("x", 800), ("y", 1280))
+
+
+# Anyone who can use the sandbox can upload a file: a browser must never run one (an HTML page,
+# an SVG with a script) as a page of the origin the desk is served from.
+INERT_FILE_HEADERS = {
+    "content-disposition": "attachment",
+    "x-content-type-options": "nosniff",
+    "content-security-policy": "sandbox; default-src 'none'",
+}
+
+
+def inert_response(data: bytes, media_type: str) -> Response:
+    """A stored file as a download the browser will not render as a page or run."""
+    return Response(data, media_type=media_type, headers=INERT_FILE_HEADERS)
 
 
 @dataclass

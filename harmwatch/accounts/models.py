@@ -57,3 +57,24 @@ class LoginAttempt(SQLModel, table=True):
     key: str = Field(sa_type=sa.String(96))
     at: datetime = Field(default_factory=utcnow)
     success: bool = False
+
+
+class SpentCode(SQLModel, table=True):
+    """One-off codes already accepted: a TOTP step or a recovery code, per account. The key is
+    the primary key, so two concurrent uses of one code can never both be accepted."""
+
+    __tablename__ = "spent_codes"
+
+    key: str = Field(sa_type=sa.String(96), primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class LoginSession(SQLModel, table=True):
+    """A desk log-in the server still honours. The cookie carries the session's id; only its
+    SHA-256 is stored. Log-out deletes the row, so a copied cookie stops working at once."""
+
+    __tablename__ = "login_sessions"
+
+    id_hash: str = Field(sa_type=sa.String(64), primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    started_at: datetime = Field(default_factory=utcnow)

@@ -1,9 +1,14 @@
-"""Accounts and API tokens: argon2id passwords, tokens shown once and stored as SHA-256."""
+"""Accounts and API tokens: argon2id passwords, tokens shown once and stored as SHA-256.
+API tokens belong to ngo accounts only: a desk account's power never leaks into a token that
+would outlive its password change or "log out everywhere"."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import os
 import secrets
+import threading
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -15,6 +20,9 @@ from harmwatch.accounts.models import ApiToken, Role, User
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
 from harmwatch.settings import get_settings
+
+# Verifications at once, per process: a burst of log-ins must leave a core to everything else.
+_VERIFYING = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "hw_"
 
@@ -52,6 +60,16 @@ def password_matches(password_hash: str | None, password: str) -> bool:
         return False
 
 
+async def verify_password(password_hash: str, password: str) -> bool:
+    """`password_matches` off the event loop (argon2 takes a good part of a second of CPU), a
+    few at a time."""
+    def verify() -> bool:
+        with _VERIFYING:
+            return password_matches(password_hash, password)
+
+    return await asyncio.to_thread(verify)
+
+
 async def create_user(
     session: AsyncSession, *, name: str, role: Role | str, password: str | None, actor: str = "system"
 ) -> User:
@@ -77,6 +95,8 @@ def _token_hash(token: str) -> str:
 
 async def create_token(session: AsyncSession, *, user: User, name: str, actor: str = "system") -> tuple[str, ApiToken]:
     """A new random token; the plain text is returned once and never stored."""
+    if user.role != Role.NGO:
+        raise AccountError("not_for_api")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(plain), prefix=plain[:10])
     session.add(token)
@@ -92,7 +112,7 @@ async def user_for_token(session: AsyncSession, plain: str) -> tuple[User, ApiTo
     if token is None or token.revoked_at is not None:
         return None
     user = await session.get(User, token.user_id)
-    if user is None or not user.active:
+    if user is None or not user.active or user.role != Role.NGO:  # e.g. an account moved to the desk
         return None
     token.last_used_at = utcnow()
     return user, token

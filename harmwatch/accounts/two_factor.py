@@ -1,5 +1,6 @@
 """TOTP two-factor (RFC 6238, pyotp) with single-use recovery codes. The secret is stored
-encrypted, recovery codes as keyed hashes; a TOTP code is accepted once only."""
+encrypted, recovery codes as keyed hashes. Each code is accepted once only, even when sent
+from several sessions at the same moment: a spent code is a row with a unique key."""
 
 from __future__ import annotations
 
@@ -11,17 +12,20 @@ import time
 
 import pyotp
 from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from harmwatch.accounts import throttle
-from harmwatch.accounts.models import Role, User
+from harmwatch import locks
+from harmwatch.accounts.models import Role, SpentCode, User
 from harmwatch.accounts.service import AccountError
 from harmwatch.audit.service import record
+from harmwatch.database import utcnow
 from harmwatch.privacy import crockford
 from harmwatch.settings import Settings
 
 ISSUER = "Harmwatch"
 RECOVERY_CODES = 10
+SETUP_LIFETIME = 3600  # seconds a secret being enrolled stays usable
 
 
 def required_for(user: User) -> bool:
@@ -33,12 +37,26 @@ def is_enabled(user: User) -> bool:
     return bool(user.totp_secret_enc)
 
 
-def _fernet(settings: Settings) -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(settings.derived_key("totp-secret")))
+def _fernet(settings: Settings, purpose: str = "totp-secret") -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(settings.derived_key(purpose)))
 
 
 def new_secret() -> str:
     return pyotp.random_base32()
+
+
+def seal_setup(settings: Settings, secret: str) -> str:
+    """The secret being enrolled, encrypted for the session cookie (signed, not secret itself)."""
+    return _fernet(settings, "totp-setup").encrypt(secret.encode()).decode()
+
+
+def open_setup(settings: Settings, sealed: object) -> str | None:
+    if not isinstance(sealed, str):
+        return None
+    try:
+        return _fernet(settings, "totp-setup").decrypt(sealed.encode(), ttl=SETUP_LIFETIME).decode()
+    except InvalidToken:
+        return None
 
 
 def provisioning_uri(secret: str, account: str) -> str:
@@ -70,6 +88,15 @@ def _new_recovery_codes() -> list[str]:
     return codes
 
 
+async def _spend(session: AsyncSession, key: str) -> bool:
+    """Mark a one-off code used; False when it was used already (now or by a concurrent request,
+    whose uncommitted row the unique key waits for)."""
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    result = await session.execute(dialect.insert(SpentCode).values(key=key, at=utcnow())
+                                   .on_conflict_do_nothing(index_elements=["key"]))
+    return result.rowcount == 1
+
+
 def _matching_step(secret: str, code: str, at: float) -> int | None:
     """The 30-second step a code belongs to (one step of clock drift either way), or None."""
     totp = pyotp.TOTP(secret)
@@ -90,7 +117,7 @@ async def enable(session: AsyncSession, settings: Settings, user: User, *, secre
     step = _matching_step(secret, code, time.time())
     if step is None:
         raise AccountError("bad_code")
-    await throttle.note(session, keys=(f"totp:{user.id}:{step}",), success=True)
+    await _spend(session, f"totp:{user.id}:{step}")
     codes = _new_recovery_codes()
     user.totp_secret_enc = _fernet(settings).encrypt(secret.encode()).decode()
     user.recovery_codes = [_code_hash(settings, c) for c in codes]
@@ -102,6 +129,7 @@ async def enable(session: AsyncSession, settings: Settings, user: User, *, secre
 async def new_recovery_codes(session: AsyncSession, settings: Settings, user: User, *, actor: str) -> list[str]:
     if not is_enabled(user):
         raise AccountError("totp_not_enabled")
+    await locks.hold(session, f"recovery-codes:{user.id}")
     codes = _new_recovery_codes()
     user.recovery_codes = [_code_hash(settings, c) for c in codes]
     await session.flush()
@@ -118,14 +146,13 @@ async def check(session: AsyncSession, settings: Settings, user: User, code: str
         return None
     step = _matching_step(secret, code, time.time() if at is None else at)
     if step is not None:
-        key = f"totp:{user.id}:{step}"
-        if await throttle.seen(session, key):
-            return None  # replayed
-        await throttle.note(session, keys=(key,), success=True)
-        return "totp"
+        return "totp" if await _spend(session, f"totp:{user.id}:{step}") else None  # else replayed
     hashed = _code_hash(settings, code)
+    # The list is rewritten below: read it afresh under the account's lock (no lost update).
+    await locks.hold(session, f"recovery-codes:{user.id}")
+    await session.refresh(user, ["recovery_codes"])
     remaining = [h for h in user.recovery_codes if not hmac.compare_digest(h, hashed)]
-    if len(remaining) < len(user.recovery_codes):
+    if len(remaining) < len(user.recovery_codes) and await _spend(session, f"recovery:{user.id}:{hashed}"):
         user.recovery_codes = remaining
         await session.flush()
         await record(session, actor=f"user:{user.name}", action="user.recovery_code_used", object_type="user",

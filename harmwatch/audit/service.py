@@ -9,16 +9,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from harmwatch import locks
 from harmwatch.audit.models import AuditEvent
 from harmwatch.database import utcnow
 
 GENESIS = "0" * 64
-# An arbitrary constant: the PostgreSQL advisory lock that serialises appends to the chain.
-_CHAIN_LOCK = 7_351_022
 
 
 def _plain(value: Any) -> Any:
@@ -55,9 +53,9 @@ async def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain (flushed, committed by the caller's transaction)."""
-    if session.bind.dialect.name == "postgresql":
-        await session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+    """Append one event to the chain (flushed, committed by the caller's transaction).
+    The chain's lock is taken before its head is read: two appends can never follow one row."""
+    await locks.hold(session, "audit-chain")
     last = await session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
         at=utcnow(),

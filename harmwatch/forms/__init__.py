@@ -17,7 +17,7 @@ from harmwatch.forms.engine import (
 )
 from harmwatch.forms.errors import AnswerError
 from harmwatch.forms.frame import frame
-from harmwatch.forms.harm import HARM_FORM
+from harmwatch.forms.harm import HARM_FORM, HARM_FORM_V1
 from harmwatch.forms.inputs import (
     Choice,
     Done,
@@ -37,7 +37,21 @@ from harmwatch.forms.summary import SummaryLine, describe, display, summary
 FORMS: dict[str, Form] = {HARM_FORM.id: HARM_FORM, ACCESS_FORM.id: ACCESS_FORM}
 # Every version a stored draft or report may have answered. A form that changes gets a new
 # version and its old one stays here, so that a report is always read with its own questions.
-FORM_VERSIONS: dict[tuple[str, int], Form] = {(form.id, form.version): form for form in FORMS.values()}
+FORM_VERSIONS: dict[tuple[str, int], Form] = {(form.id, form.version): form
+                                              for form in (*FORMS.values(), HARM_FORM_V1)}
+
+
+def exported_answers() -> dict[str, str]:
+    """Question id → the key its answer has on incidents and in exports, over every form (each
+    question declares it: Question.export). One id exported under two names is a form error."""
+    keys: dict[str, str] = {}
+    for form in FORM_VERSIONS.values():
+        for question in form.questions:
+            if question.exported_as is None:
+                continue
+            if keys.setdefault(question.id, question.exported_as) != question.exported_as:
+                raise ValueError(f"{question.id} is exported as {keys[question.id]!r} and {question.exported_as!r}")
+    return keys
 
 
 def get_form(form_id: str, version: int | None = None) -> Form:
@@ -52,6 +66,6 @@ __all__ = [
     "ACCESS_FORM", "FORMS", "FORM_VERSIONS", "HARM_FORM", "NONE", "PENDING", "UNKNOWN",
     "AnswerError", "Choice", "Done", "Form", "Kind", "Location", "MediaAdded", "MediaDone", "Option",
     "PlaceCode", "PlaceRef", "PlaceText", "Places", "Question", "RawAnswer", "SummaryLine", "Text", "Toggle",
-    "answer", "describe", "display", "frame", "get_form", "is_complete", "next_question", "selected",
+    "answer", "describe", "display", "exported_answers", "frame", "get_form", "is_complete", "next_question", "selected",
     "settle", "skip", "summary", "visible_questions",
 ]

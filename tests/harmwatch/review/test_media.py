@@ -20,20 +20,20 @@ def jpeg_with_gps() -> bytes:
     return out.getvalue()
 
 
-def test_copy_has_no_exif_and_the_original_is_untouched(tmp_path):
+async def test_copy_has_no_exif_and_the_original_is_untouched(tmp_path):
     data = jpeg_with_gps()
     (tmp_path / "orig.jpg").write_bytes(data)
     media = Media(sha256=hashlib.sha256(data).hexdigest(), size=len(data), mime_type="image/jpeg", path="orig.jpg")
-    copy = view_copy(tmp_path, media)
+    copy = await view_copy(tmp_path, media)
     with Image.open(copy.path) as image:
         assert not image.getexif() and image.size == (10, 20)
     assert (tmp_path / "orig.jpg").read_bytes() == data
-    assert view_copy(tmp_path, media).path == copy.path  # made once
+    assert (await view_copy(tmp_path, media)).path == copy.path  # made once
 
 
-def test_non_images_and_broken_files_have_no_view_copy(tmp_path):
+async def test_non_images_and_broken_files_have_no_view_copy(tmp_path):
     (tmp_path / "bad.jpg").write_bytes(b"not a jpeg")
-    with pytest.raises(MediaUnavailable):
-        view_copy(tmp_path, Media(sha256="0" * 64, size=3, mime_type="image/jpeg", path="bad.jpg"))
-    with pytest.raises(MediaUnavailable):
-        view_copy(tmp_path, Media(sha256="1" * 64, size=3, mime_type="application/pdf", path="a.pdf"))
+    with pytest.raises(MediaUnavailable, match="unreadable"):
+        await view_copy(tmp_path, Media(sha256="0" * 64, size=3, mime_type="image/jpeg", path="bad.jpg"))
+    with pytest.raises(MediaUnavailable, match="not_an_image"):
+        await view_copy(tmp_path, Media(sha256="1" * 64, size=3, mime_type="application/pdf", path="a.pdf"))
