@@ -17,6 +17,7 @@ from harmwatch.accounts.models import Role, User
 from harmwatch.accounts.service import AccountError, create_token, create_user
 from harmwatch.audit.service import verify_chain
 from harmwatch.database import Database
+from harmwatch.i18n import warn_missing_catalogs
 from harmwatch.settings import get_settings
 
 app = typer.Typer(help="Harmwatch: report, verify and share civilian harm and blocked aid.", no_args_is_help=True)
@@ -74,6 +75,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     from api.main import create_app
 
     settings = get_settings()
+    warn_missing_catalogs()
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
     logging.getLogger("uvicorn.access").addFilter(_QuietSandbox())
@@ -91,6 +93,7 @@ def bot() -> None:
     from harmwatch.places.service import gazetteer
 
     settings = get_settings()
+    warn_missing_catalogs()
     if not settings.telegram_token:
         typer.echo("Set HARMWATCH_TELEGRAM_TOKEN (and HARMWATCH_TELEGRAM_API_URL for a self-hosted Bot API "
                    "server). Without a token, `harmwatch serve` runs the bot against its built-in sandbox.",

@@ -5,13 +5,22 @@ translated where they are shown, in the reader's language, with `translator(lang
 
 from __future__ import annotations
 
+import io
+import logging
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+log = logging.getLogger(__name__)
+
+# An installed wheel carries the catalogs inside the package (setup.py copies them there); a
+# checkout keeps them at its top, beside the code, for translators and `make extract`.
+_PACKAGED = Path(__file__).resolve().parent / "locales"
+LOCALES_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 DEFAULT_LANGUAGE = "en"
 LANGUAGES: dict[str, str] = {
@@ -43,13 +52,41 @@ def is_rtl(lang: str) -> bool:
     return lang in RTL_LANGUAGES
 
 
+def catalog_path(lang: str) -> Path:
+    return LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def missing_catalogs() -> list[str]:
+    """The shipped languages whose catalog cannot be found (their readers would get English)."""
+    return [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE and not catalog_path(lang).is_file()]
+
+
+def warn_missing_catalogs() -> list[str]:
+    """Say loudly, at start, which languages would fall back to English; returns them."""
+    missing = missing_catalogs()
+    if missing:
+        log.error("NO CATALOG for %s in %s: reporters writing in these languages will be answered in "
+                  "English. Reinstall Harmwatch from a complete wheel or checkout.", ", ".join(missing), LOCALES_DIR)
+    return missing
+
+
 @lru_cache(maxsize=None)
 def translator(lang: str) -> NullTranslations:
-    """The compiled catalog for a language; English (the msgids) when there is none."""
+    """A language's catalog, read from its .po file (no compile step can be forgotten or go
+    stale); English (the msgids) when there is none, with an error in the log."""
     lang = normalise_language(lang)
     if lang == DEFAULT_LANGUAGE:
         return NullTranslations()
-    return Translations.load(str(LOCALES_DIR), [lang], DOMAIN)
+    path = catalog_path(lang)
+    if not path.is_file():
+        log.error("No catalog for %r at %s: answering in English.", lang, path)
+        return NullTranslations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=True)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
 
 
 def gettext(lang: str, message: str, **params: object) -> str:
