@@ -7,6 +7,7 @@ from harmwatch.audit.models import AuditEvent
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
 from harmwatch.places.models import Place
+from harmwatch.ratelimits import RateBucket
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Draft, Media, Report, ReportMessage
 
@@ -22,6 +23,7 @@ __all__ = [
     "OutboxMessage",
     "Place",
     "ProcessedUpdate",
+    "RateBucket",
     "Report",
     "ReportMessage",
     "Reporter",
