@@ -8,10 +8,9 @@ from fastapi import APIRouter, Request
 from api.deps import SessionDep
 from api.desk import charts
 from api.desk.deps import CsrfChecked, CurrentUser
-from api.desk.templating import render
+from api.desk.templating import places_of, render
 from harmwatch import dashboard, taxonomy
 from harmwatch.i18n import N_, is_rtl, translator
-from harmwatch.places.gazetteer import builtin_gazetteer
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 AGE_LABELS = {
@@ -28,7 +27,7 @@ async def dashboard_page(request: Request, session: SessionDep, user: CurrentUse
     """Charts of what came in and what was found, in the monitor's language and direction."""
     lang, rtl = user.lang, is_rtl(user.lang)
     _ = translator(lang).gettext
-    places = builtin_gazetteer()
+    places = places_of(request)
 
     def label(kind: str, code) -> str:
         try:

@@ -13,12 +13,11 @@ from sqlmodel import select
 from api.deps import SessionDep, SettingsDep
 from api.desk import answers
 from api.desk.deps import AdminUser, CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
-from api.desk.templating import render
+from api.desk.templating import places_of, render
 from api.desk.queue_filters import parse_filter
 from harmwatch.accounts.models import User
 from harmwatch.audit.service import record
 from harmwatch.incidents.models import Incident
-from harmwatch.places.gazetteer import builtin_gazetteer
 from harmwatch.reporters.models import Reporter
 from harmwatch.reporters.service import track_record
 from harmwatch.reports.models import COUNT_NAMES, Media, Report, ReportMessage
@@ -58,7 +57,7 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
     """One report, with everything a monitor needs to decide."""
     report = await get_or_404(session, Report, report_id)
     lang = user.lang
-    gazetteer = builtin_gazetteer()
+    gazetteer = places_of(request)
     reporter = await session.get(Reporter, report.reporter_id) if report.reporter_id else None
     media = list((await session.scalars(select(Media).where(Media.report_id == report.id).order_by(Media.id))).all())
     thread = list((await session.scalars(

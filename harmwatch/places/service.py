@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from harmwatch.database import utcnow
 from harmwatch.i18n import N_
 from harmwatch.places.csv_format import PlaceImportError, PlaceRow, check_parents, parse_places_csv
 from harmwatch.places.gazetteer import Gazetteer, builtin_gazetteer, builtin_rows
@@ -36,18 +37,32 @@ async def import_csv(session: AsyncSession, source: str | Path) -> int:
     return await _upsert(session, rows)
 
 
+# Per database: the stamp (count, last import) the cached gazetteer was built at, and it.
+_CACHE: dict[str, tuple[tuple, Gazetteer]] = {}
+
+
 async def gazetteer(session: AsyncSession) -> Gazetteer:
-    """The gazetteer of the stored places; the built-in one while none are stored."""
-    places = (await session.execute(select(Place).order_by(Place.pcode))).scalars().all()
-    if not places:
+    """The gazetteer of the stored places; the built-in one while none are stored. Built once
+    per import: each call costs one small aggregate query, so the desk, the API and the bot
+    see an import made by `harmwatch places import` on any machine at their next request."""
+    stamp = tuple((await session.execute(select(func.count(), func.max(Place.updated_at)))).one())
+    if not stamp[0]:
         return builtin_gazetteer()
-    return Gazetteer.from_places(places)
+    key = session.bind.url.render_as_string(hide_password=True)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    places = (await session.execute(select(Place).order_by(Place.pcode))).scalars().all()
+    built = Gazetteer.from_places(places)
+    _CACHE[key] = (stamp, built)
+    return built
 
 
 async def _upsert(session: AsyncSession, rows: list[PlaceRow]) -> int:
     pcodes = [row.pcode for row in rows]
     result = await session.execute(select(Place).where(Place.pcode.in_(pcodes)))
     stored = {place.pcode: place for place in result.scalars()}
+    now = utcnow()
     for row in rows:
         place = stored.get(row.pcode)
         if place is None:
@@ -59,6 +74,7 @@ async def _upsert(session: AsyncSession, rows: list[PlaceRow]) -> int:
         place.names = dict(row.names)
         place.lat = row.lat
         place.lon = row.lon
+        place.updated_at = now
     await session.flush()
     return len(rows)
 
