@@ -83,7 +83,7 @@ def _hint(lang: str, question: Question) -> str | None:
         Kind.LOCATION: _("Use the attachment button (📎) and choose Location."),
     }
     if question.kind is Kind.PLACE and question.level is None:
-        return _("Tap a governorate, type a name, or share a location (📎 → Location).")
+        return _("Tap a %(adm1)s, type a name, or share a location (📎 → Location).")
     return hints.get(question.kind)
 
 
@@ -113,6 +113,8 @@ def question(lang: str, form: Form, draft_answers: dict[str, Any], q: Question, 
         rows += _rows([_button(("✓ " if o.code in ticked else "") + _(o.label), cb.pack(cb.TOGGLE, step, o.code))
                        for o in q.options], 2)
         rows.append([_button(_("Done"), cb.pack(cb.DONE, step))])
+    elif q.kind is Kind.TEXT and q.options:  # the parties to the conflict, for attribution
+        rows += _rows([_button(_(o.label), cb.pack(cb.ANSWER, step, o.code)) for o in q.options], 1)
     elif q.kind in (Kind.DATE, Kind.TIME_OF_DAY, Kind.RANGE, Kind.INTEGER):
         quick = [_button(_(o.label), cb.pack(cb.ANSWER, step, o.code)) for o in q.options]
         if q.kind is Kind.DATE:

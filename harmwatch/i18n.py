@@ -70,11 +70,59 @@ def warn_missing_catalogs() -> list[str]:
     return missing
 
 
+# The deployment's words (harmwatch.deployment): the names of its admin levels, which messages
+# use as %(adm1)s … %(adm4)s ("Choose the %(adm1)s"), and its own translations of them and of
+# the parties to the conflict. The built-in values are Syria's.
+_LEVELS: list[str] = ["governorate", "district", "sub-district", "community"]
+_TERMS: dict[str, dict[str, str]] = {}
+_LEVEL_MARK = "%(adm"
+
+
+def use_terms(*, levels: tuple[str, ...] | list[str], terms: dict[str, dict[str, str]]) -> None:
+    """Set the deployment's level names (English msgids, admin-1 first) and translations."""
+    _LEVELS[:] = list(levels)
+    _TERMS.clear()
+    _TERMS.update(terms)
+
+
+class _WithDeploymentTerms(NullTranslations):
+    """A catalog, with the deployment's own translations first and its level names filled in."""
+
+    def __init__(self, lang: str, catalog: NullTranslations) -> None:
+        super().__init__()
+        self.lang = lang
+        self.add_fallback(catalog)
+        self.plural = getattr(catalog, "plural", self.plural)
+
+    def _term(self, message: str) -> str | None:
+        own = _TERMS.get(message)
+        return own.get(self.lang) if own else None
+
+    def _filled(self, text: str) -> str:
+        if _LEVEL_MARK not in text:
+            return text
+        for number, level in enumerate(_LEVELS, 1):
+            text = text.replace(f"%(adm{number})s", self.gettext(level))
+        return text
+
+    def gettext(self, message: str) -> str:
+        own = self._term(message)
+        return self._filled(own if own is not None else self._fallback.gettext(message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._filled(self._fallback.ngettext(singular, plural, n))
+
+
 @lru_cache(maxsize=None)
 def translator(lang: str) -> NullTranslations:
     """A language's catalog, read from its .po file (no compile step can be forgotten or go
-    stale); English (the msgids) when there is none, with an error in the log."""
+    stale), with the deployment's terms; English (the msgids) when there is no catalog, with
+    an error in the log."""
     lang = normalise_language(lang)
+    return _WithDeploymentTerms(lang, _catalog(lang))
+
+
+def _catalog(lang: str) -> NullTranslations:
     if lang == DEFAULT_LANGUAGE:
         return NullTranslations()
     path = catalog_path(lang)

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     require_second_verification: bool = False
     # Seconds between two looks at the outbox (messages from the desk to reporters).
     outbox_interval: float = 2.0
+    # Deployment (harmwatch.deployment): a TOML file for what differs between conflicts.
+    config: Path | None = None
 
     @field_validator("secret_key")
     @classmethod

@@ -3,7 +3,8 @@ ask next, an answer validated into its stored value, the summary and the report 
 
 from __future__ import annotations
 
-from harmwatch.forms.access import ACCESS_FORM
+from harmwatch.deployment import Deployment
+from harmwatch.forms.access import ACCESS_FORM, access_form
 from harmwatch.forms.engine import (
     PlaceRef,
     Places,
@@ -17,7 +18,7 @@ from harmwatch.forms.engine import (
 )
 from harmwatch.forms.errors import AnswerError
 from harmwatch.forms.frame import frame
-from harmwatch.forms.harm import HARM_FORM
+from harmwatch.forms.harm import HARM_FORM, harm_form
 from harmwatch.forms.inputs import (
     Choice,
     Done,
@@ -33,7 +34,13 @@ from harmwatch.forms.inputs import (
 from harmwatch.forms.model import NONE, PENDING, UNKNOWN, Form, Kind, Option, Question
 from harmwatch.forms.summary import SummaryLine, describe, display, summary
 
+# The forms of this process's deployment (HARMWATCH_CONFIG), built once at import.
 FORMS: dict[str, Form] = {HARM_FORM.id: HARM_FORM, ACCESS_FORM.id: ACCESS_FORM}
+
+
+def forms_for(deployment: Deployment) -> dict[str, Form]:
+    """The forms as another deployment would ask them (config check, tests)."""
+    return {form.id: form for form in (harm_form(deployment), access_form(deployment))}
 
 
 def get_form(form_id: str) -> Form:
@@ -45,6 +52,6 @@ __all__ = [
     "ACCESS_FORM", "FORMS", "HARM_FORM", "NONE", "PENDING", "UNKNOWN",
     "AnswerError", "Choice", "Done", "Form", "Kind", "Location", "MediaAdded", "MediaDone", "Option",
     "PlaceCode", "PlaceRef", "PlaceText", "Places", "Question", "RawAnswer", "SummaryLine", "Text", "Toggle",
-    "answer", "describe", "display", "frame", "get_form", "is_complete", "next_question", "selected",
+    "access_form", "answer", "describe", "display", "forms_for", "frame", "get_form", "harm_form", "is_complete", "next_question", "selected",
     "settle", "skip", "summary", "visible_questions",
 ]

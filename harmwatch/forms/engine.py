@@ -185,8 +185,13 @@ def _value(q: Question, raw: RawAnswer, kept: dict[str, Any], pending: dict[str,
             adm1, adm2 = _codes(_places(ctx), _places(ctx).nearest(lat, lon))
             return {"lat": lat, "lon": lon, "adm1": adm1, "adm2": adm2}
     elif q.kind is Kind.TEXT:
+        # Options of a text question are shortcuts (the parties to the conflict): a button or
+        # its typed name stores the code, anything else the reporter's own words.
+        if isinstance(raw, Choice) and q.option(raw.code):
+            return raw.code
         if isinstance(raw, Text):
-            return parsing.parse_text(raw.text, max_length=q.max_length, required=q.required)
+            named = {parsing.fold(o.label): o.code for o in q.options}.get(parsing.fold(raw.text))
+            return named or parsing.parse_text(raw.text, max_length=q.max_length, required=q.required)
     elif q.kind is Kind.MEDIA:
         return _media(q, raw, kept, pending)
     raise AnswerError(_HINTS[q.kind])

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -214,15 +215,26 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def builtin_rows() -> list[PlaceRow]:
-    """The shipped gazetteer (Syria, OCHA COD-AB P-codes) as validated rows."""
-    text = files("harmwatch.places").joinpath(BUILTIN_CSV).read_text(encoding="utf-8")
+def builtin_rows(path: Path | None = None) -> list[PlaceRow]:
+    """The deployment's gazetteer CSV (`path`), else the shipped one (Syria, OCHA COD-AB
+    P-codes), as validated rows."""
+    if path is None:
+        text = files("harmwatch.places").joinpath(BUILTIN_CSV).read_text(encoding="utf-8")
+    else:
+        text = path.read_text(encoding="utf-8-sig")
     rows = parse_places_csv(text)
     check_parents(rows, {})
     return rows
 
 
-@cache
 def builtin_gazetteer() -> Gazetteer:
-    """The shipped gazetteer, read once per process."""
-    return Gazetteer.from_places(builtin_rows())
+    """The gazetteer this deployment ships (HARMWATCH_CONFIG's `places`, else Syria's),
+    used while the database holds none; read once per process."""
+    from harmwatch.deployment import current
+
+    return _gazetteer_of(current().places)
+
+
+@cache
+def _gazetteer_of(path: Path | None) -> Gazetteer:
+    return Gazetteer.from_places(builtin_rows(path))

@@ -18,8 +18,11 @@ __all__ = ["PlaceImportError", "gazetteer", "import_csv", "load_builtin"]
 
 
 async def load_builtin(session: AsyncSession) -> int:
-    """Store the shipped gazetteer (Syria), updating rows already there; returns the count."""
-    return await _upsert(session, builtin_rows())
+    """Store the deployment's gazetteer (built in: Syria), updating rows already there;
+    returns the count."""
+    from harmwatch.deployment import current
+
+    return await _upsert(session, builtin_rows(current().places))
 
 
 async def import_csv(session: AsyncSession, source: str | Path) -> int:
@@ -28,7 +31,7 @@ async def import_csv(session: AsyncSession, source: str | Path) -> int:
     nothing is stored."""
     text = _read(source)
     rows = parse_places_csv(text)
-    outside = {row.parent_pcode for row in rows if row.level == 2} - {row.pcode for row in rows}
+    outside = {row.parent_pcode for row in rows if row.parent_pcode} - {row.pcode for row in rows}
     known: dict[str, int] = {}
     if outside:
         result = await session.execute(select(Place.pcode, Place.level).where(Place.pcode.in_(outside)))
