@@ -144,10 +144,10 @@ def answered(lang: str, q: Question, value: Any, places: Gazetteer) -> str:
     return f"{escape(_(q.label))}\n✓ <b>{escape(display(lang, q, value, places))}</b>"
 
 
-def place_candidates(lang: str, candidates, step: int, typed: str) -> Reply:
+def place_candidates(lang: str, candidates, step: int, typed: str, places: Gazetteer) -> Reply:
+    """The places a typed name may mean, each with its area ("Saraqib, Idleb"), and Keep."""
     _ = tr(lang)
-    rows = [[_button(p.name_in(lang) if hasattr(p, "name_in") else p.name, cb.pack(cb.PLACE, step, p.pcode))]
-            for p in candidates[:6]]
+    rows = [[_button(places.label(p.pcode, lang), cb.pack(cb.PLACE, step, p.pcode))] for p in candidates[:6]]
     rows.append([_button(_("Keep what I wrote"), cb.pack(cb.KEEP_WORDS, step))])
     text = _("Which place do you mean by “%(typed)s”?") % {"typed": typed}
     return Reply(escape(text), InlineKeyboardMarkup(rows))

@@ -26,8 +26,9 @@ users_app = typer.Typer(help="Desk and API accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens for NGOs.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 places_app = typer.Typer(help="The gazetteer.", no_args_is_help=True)
+config_app = typer.Typer(help="The deployment file (HARMWATCH_CONFIG).", no_args_is_help=True)
 for sub, name in ((db_app, "db"), (users_app, "users"), (tokens_app, "tokens"), (audit_app, "audit"),
-                  (places_app, "places")):
+                  (places_app, "places"), (config_app, "config")):
     app.add_typer(sub, name=name)
 
 DEMO_ADMIN = "admin"
@@ -76,6 +77,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     settings = get_settings()
     warn_missing_catalogs()
+    _deployment_or_exit()
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
     logging.getLogger("uvicorn.access").addFilter(_QuietSandbox())
@@ -94,6 +96,7 @@ def bot() -> None:
 
     settings = get_settings()
     warn_missing_catalogs()
+    _deployment_or_exit()
     if not settings.telegram_token:
         typer.echo("Set HARMWATCH_TELEGRAM_TOKEN (and HARMWATCH_TELEGRAM_API_URL for a self-hosted Bot API "
                    "server). Without a token, `harmwatch serve` runs the bot against its built-in sandbox.",
@@ -245,6 +248,36 @@ def places_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
         typer.echo(f"Nothing imported: {error}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"Imported {count} places.")
+
+
+def _deployment_or_exit():
+    """The deployment of HARMWATCH_CONFIG; a clear message naming the bad key, and exit 2."""
+    from harmwatch import deployment
+
+    try:
+        return deployment.current()
+    except deployment.DeploymentError as error:
+        typer.echo(f"HARMWATCH_CONFIG is not usable: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@config_app.command("check")
+def config_check(file: Annotated[Path | None, typer.Argument(help="default: HARMWATCH_CONFIG")] = None) -> None:
+    """Check a deployment file: every key known, the country an ISO3 code, no future date."""
+    from harmwatch import deployment
+
+    path = file or get_settings().config
+    if path is None:
+        typer.echo("HARMWATCH_CONFIG is not set: the built-in Syria deployment is used.")
+        return
+    try:
+        found = deployment.load(path)
+    except deployment.DeploymentError as error:
+        typer.echo(f"{path}: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{path}: OK. {found.country_iso3} ({found.country_name}), reports from {found.earliest_date}, "
+               f"{len(found.parties)} parties, levels {' / '.join(found.admin_levels)}, licence {found.licence}, "
+               f"places {found.places or 'built in (Syria)'}.")
 
 
 @app.command()
