@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot import render
 from harmwatch import deployment as deployments
 from harmwatch.cli import app
 from harmwatch.deployment import DEFAULT, DeploymentError
@@ -55,14 +54,6 @@ def test_the_form_runs_with_the_example(ukraine):
                   Choice(UNKNOWN))["attribution"] is None
     own_words = answer(harm, {"event_type": "shelling_artillery_missile"}, "attribution", Text("a drone from the east"))
     assert own_words["attribution"] == "a drone from the east"
-
-
-def test_the_attribution_buttons_are_the_parties_and_i_dont_know(ukraine):
-    harm = forms_for(ukraine)["harm"]
-    places = Gazetteer.from_places(builtin_rows(ukraine.places))
-    reply = render.question("uk", harm, {}, harm.question("attribution"), 3, places)
-    labels = [button.text for row in reply.keyboard.inline_keyboard for button in row]
-    assert labels == ["Збройні сили РФ", "Збройні сили України", gettext("uk", "I don't know")]
 
 
 def test_the_place_question_names_the_deployment_s_admin_level(ukraine):
