@@ -65,3 +65,15 @@ def test_the_installed_wheel_speaks_arabic_outside_the_checkout(wheel, tmp_path)
                                                           "HARMWATCH_DATABASE_URL": "sqlite+aiosqlite:///./hw.db"})
     assert upgraded.returncode == 0, upgraded.stderr
     assert (elsewhere / "hw.db").stat().st_size > 0
+
+
+def test_a_missing_catalog_is_said_loudly_at_start(tmp_path, monkeypatch, caplog):
+    from harmwatch import i18n
+
+    (tmp_path / "ar" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "ar" / "LC_MESSAGES" / "messages.po").write_bytes(i18n.catalog_path("ar").read_bytes())
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    with caplog.at_level("ERROR", logger="harmwatch.i18n"):
+        missing = i18n.warn_missing_catalogs()
+    assert missing == ["fr", "es", "uk", "ru", "fa"]
+    assert "NO CATALOG for fr, es, uk, ru, fa" in caplog.text

@@ -312,7 +312,8 @@ def _place(q: Question, raw: RawAnswer, kept: dict[str, Any], ctx: _Context) -> 
     scope = (kept.get(q.within) or {}).get("adm1") if q.within else None
 
     def fits(ref: PlaceRef) -> bool:
-        return (q.level is None or ref.level == q.level) and (scope is None or _codes(places, ref)[0] == scope)
+        # A town typed at the district question names its district too.
+        return (q.level is None or ref.level >= q.level) and (scope is None or _codes(places, ref)[0] == scope)
 
     if isinstance(raw, PlaceCode):
         ref = places.get(raw.pcode)

@@ -78,3 +78,11 @@ async def test_an_import_takes_four_levels_and_a_settlement_resolves_to_its_chai
         answer(HARM_FORM, {"event_type": "grenade"}, "place", Text("Дергачи"), places=places, lang="uk")
     assert "UA6312003001" in [c.pcode for c in caught.value.candidates]
     assert places.label("UA6312003001", "uk") == "Дергачі, Харківська"
+
+
+def test_a_town_typed_at_the_district_question_names_the_district(syria):
+    from harmwatch.forms import PlaceCode
+
+    answers = answer(HARM_FORM, {"event_type": "grenade"}, "place", PlaceCode("SY07"), places=syria)
+    answers = answer(HARM_FORM, answers, "district", Text("Saraqib"), places=syria)
+    assert answers["district"]["adm2"] == "SY0700" and answers["district"]["pcode"].startswith("SY0700L")
