@@ -112,6 +112,10 @@ class _WithDeploymentTerms(NullTranslations):
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._filled(self._fallback.ngettext(singular, plural, n))
 
+    # Jinja's i18n extension prefers these old names, which Babel binds to its own methods.
+    ugettext = gettext
+    ungettext = ngettext
+
 
 @lru_cache(maxsize=None)
 def translator(lang: str) -> NullTranslations:
