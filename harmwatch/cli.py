@@ -71,13 +71,14 @@ class _QuietSandbox(logging.Filter):
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Run the web app (desk, API, webhook) and the bot in one process."""
+    settings = get_settings()
+    warn_missing_catalogs()
+    _deployment_or_exit()  # before the forms are imported, which ask as the deployment says
+
     import uvicorn
 
     from api.main import create_app
 
-    settings = get_settings()
-    warn_missing_catalogs()
-    _deployment_or_exit()
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
     logging.getLogger("uvicorn.access").addFilter(_QuietSandbox())
@@ -91,12 +92,12 @@ def bot() -> None:
     """Run the bot alone, with long polling (a second process beside `serve`, or instead of it)."""
     import signal
 
-    from bot.app import ReporterBot
-    from harmwatch.places.service import gazetteer
-
     settings = get_settings()
     warn_missing_catalogs()
     _deployment_or_exit()
+    from bot.app import ReporterBot
+    from harmwatch.places.service import gazetteer
+
     if not settings.telegram_token:
         typer.echo("Set HARMWATCH_TELEGRAM_TOKEN (and HARMWATCH_TELEGRAM_API_URL for a self-hosted Bot API "
                    "server). Without a token, `harmwatch serve` runs the bot against its built-in sandbox.",

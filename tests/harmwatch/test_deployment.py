@@ -104,3 +104,18 @@ def test_config_check_accepts_the_example():
     result = CliRunner().invoke(app, ["config", "check", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
     assert "UKR" in result.output and "2 parties" in result.output
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "1"], ["bot"]])
+def test_startup_refuses_a_bad_file_naming_the_key(tmp_path, command):
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "bad.toml"
+    path.write_text("[country]\niso3 = 'Ukraine'\n")
+    env = {**os.environ, "HARMWATCH_CONFIG": str(path), "HARMWATCH_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"}
+    done = subprocess.run([sys.executable, "-m", "harmwatch.cli", *command], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "country.iso3" in done.stderr
