@@ -10,16 +10,20 @@ from harmwatch.places.models import Place
 from harmwatch.ratelimits import RateBucket
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Draft, Media, Report, ReportMessage
+from harmwatch.review.models import Comment, NotRelated, Notice, SavedFilter
 
 metadata = SQLModel.metadata
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Comment",
     "Draft",
     "Incident",
     "LoginAttempt",
     "Media",
+    "NotRelated",
+    "Notice",
     "OutboxMessage",
     "Place",
     "ProcessedUpdate",
@@ -28,6 +32,7 @@ __all__ = [
     "ReportMessage",
     "Reporter",
     "Role",
+    "SavedFilter",
     "User",
     "metadata",
 ]

@@ -36,12 +36,13 @@ class _Canvas:
             return "start" if edge == "right" else "end"
         return "start" if edge == "left" else "end"
 
-    def rect(self, x0: float, x1: float, y: float, height: float, css: str, tip: str) -> None:
+    def rect(self, x0: float, x1: float, y: float, height: float, css: str, tip: str,
+             href: str | None = None) -> None:
         a, b = sorted((self.x(x0), self.x(x1)))
-        self.parts.append(
-            f'<rect class="{css}" x="{_fmt(a)}" y="{_fmt(y)}" width="{_fmt(max(b - a, 0))}" '
-            f'height="{_fmt(max(height, 0))}"><title>{escape(tip)}</title></rect>'
-        )
+        shape = (f'<rect class="{css}" x="{_fmt(a)}" y="{_fmt(y)}" width="{_fmt(max(b - a, 0))}" '
+                 f'height="{_fmt(max(height, 0))}"><title>{escape(tip)}</title></rect>')
+        # A bar that opens the queue filtered to what it counts.
+        self.parts.append(f'<a href="{escape(href)}" aria-label="{escape(tip)}">{shape}</a>' if href else shape)
 
     def text(self, x: float, y: float, body: str, edge: str, css: str = "chart-label") -> None:
         self.parts.append(
@@ -85,8 +86,9 @@ def columns(points: Sequence[tuple[str, float]], *, title: str, rtl: bool = Fals
 
 
 def bars(items: Sequence[tuple[str, float]], *, title: str, rtl: bool = False, width: int = 640,
-         row: int = 22) -> Markup:
-    """Horizontal bars, one per category, labels at the start of the reading direction."""
+         row: int = 22, links: Sequence[str | None] | None = None) -> Markup:
+    """Horizontal bars, one per category, labels at the start of the reading direction; with
+    `links`, each bar links where its count comes from."""
     height = max(row * len(items) + 8, 30)
     canvas = _Canvas(width, height, rtl, title)
     label_w, value_w = 200, 48
@@ -96,7 +98,8 @@ def bars(items: Sequence[tuple[str, float]], *, title: str, rtl: bool = False, w
         y = 4 + i * row
         canvas.text(label_w - 6, y + row * 0.7, label, "right")
         w = span * value / peak
-        canvas.rect(label_w, label_w + w, y + 3, row - 6, "chart-bar", f"{label}: {_fmt(value)}")
+        canvas.rect(label_w, label_w + w, y + 3, row - 6, "chart-bar", f"{label}: {_fmt(value)}",
+                    href=links[i] if links else None)
         canvas.text(label_w + w + 4, y + row * 0.7, _fmt(value), "left", "chart-value")
     return canvas.svg()
 

@@ -17,6 +17,7 @@ from api.desk.sessions import ABSOLUTE_LIFETIME, IDLE_LIFETIME, TOUCH_EVERY
 from harmwatch.accounts import two_factor
 from harmwatch.accounts.login import DESK_ROLES
 from harmwatch.accounts.models import Role, User
+from harmwatch.review import collaboration
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -98,9 +99,11 @@ async def session_user(request: Request, session: SessionDep) -> User:
     return user
 
 
-async def desk_user(user: Annotated[User, Depends(session_user)]) -> User:
+async def desk_user(request: Request, session: SessionDep, user: Annotated[User, Depends(session_user)]) -> User:
     if two_factor.required_for(user) and not two_factor.is_enabled(user):
         raise TwoFactorRequired()
+    # The badge in every page's menu: one indexed count.
+    request.state.unread_notices = await collaboration.unread_count(session, user.id)
     return user
 
 

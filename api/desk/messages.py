@@ -5,6 +5,30 @@ from __future__ import annotations
 
 from harmwatch.i18n import N_
 
+ROLES: dict[str, str] = {
+    "admin": N_("Administrator"),
+    "monitor": N_("Monitor"),
+    "ngo": N_("NGO partner (API only)"),
+}
+
+# A report's history in words (the audit page keeps the codes).
+AUDIT_ACTIONS: dict[str, str] = {
+    "report.submitted": N_("Submitted by the reporter"),
+    "report.claimed": N_("Claimed"),
+    "report.released": N_("Released"),
+    "report.verified": N_("Verified"),
+    "report.rejected": N_("Rejected"),
+    "report.question_sent": N_("Question sent to the reporter"),
+    "report.answer_received": N_("The reporter answered"),
+    "report.verification_proposed": N_("Verification proposed"),
+    "report.verification_confirmed": N_("Verification confirmed"),
+    "report.verification_sent_back": N_("Verification sent back"),
+    "report.assigned": N_("Assignment changed"),
+    "report.not_related": N_("Marked as not related to another report"),
+    "report.reopened": N_("Reopened"),
+    "comment.added": N_("Comment added"),
+}
+
 ERRORS: dict[str, str] = {
     # review
     "illegal_transition": N_("This report cannot move to that state from where it is now."),
@@ -19,6 +43,12 @@ ERRORS: dict[str, str] = {
     "no_proposal": N_("There is no verification waiting for confirmation."),
     "same_monitor": N_("A second monitor must confirm: you proposed this verification yourself."),
     "incident_gone": N_("The proposed incident no longer exists; verify again."),
+    "token_form_used": N_("That form was used already, so no new token was made: a token is shown only once. Create another one if you need it."),
+    # working together
+    "bulk_nothing": N_("Select at least one report and an action."),
+    "bad_assignee": N_("Choose an active monitor or admin."),
+    "empty_comment": N_("Write a comment."),
+    "comment_too_long": N_("The comment is too long: 4,000 characters at most."),
     # incidents
     "merge_into_itself": N_("An incident cannot be merged into itself."),
     "different_types": N_("Only incidents of the same report type can be merged."),
@@ -60,6 +90,12 @@ FIELDS: dict[str, str] = {
 NOTICES: dict[str, str] = {
     "claimed": N_("You are reviewing this report. Your claim lasts 30 minutes."),
     "released": N_("The report is back in the queue."),
+    "assigned": N_("Assigned to %(name)s."),
+    "filter_saved": N_("View saved as “%(name)s”."),
+    "filter_deleted": N_("Saved view removed."),
+    "unassigned": N_("Nobody is assigned to the report now."),
+    "commented": N_("Comment added. Only monitors see it."),
+    "not_related": N_("%(ref)s will not be proposed as a duplicate of this report again."),
     "verified": N_("Report verified."),
     "proposed": N_("Verification proposed. A second monitor must confirm it."),
     "confirmed": N_("Verification confirmed."),

@@ -14,7 +14,7 @@ from harmwatch.i18n import LANGUAGES, N_
 from harmwatch.review import queue
 
 FILTER_KEYS = ("status", "type", "category", "adm1", "adm2", "from", "to", "lang", "media", "grade", "reporter",
-               "q", "sort")
+               "q", "assigned", "sort")
 
 
 def parse_filter(request: Request, params) -> queue.QueueFilter:
@@ -47,6 +47,8 @@ def parse_filter(request: Request, params) -> queue.QueueFilter:
             values[field] = parse(raw)
         except check.Invalid as problem:
             invalid(request, problem)
+    if params.get("assigned") == "me" and getattr(request.state, "user", None) is not None:
+        values["assigned_to"] = request.state.user.id
     return queue.QueueFilter(**values)
 
 

@@ -4,17 +4,18 @@ flash messages kept in the session, and `render` that every desk route ends with
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_timedelta
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.deps import SessionDep
-from api.desk.messages import CHAIN_REASONS, ERRORS, FIELD_LABELS, FIELDS, NOTICES
+from api.desk.messages import AUDIT_ACTIONS, CHAIN_REASONS, ERRORS, FIELD_LABELS, FIELDS, NOTICES, ROLES
 from harmwatch import taxonomy
 from harmwatch.i18n import LANGUAGES, is_rtl, normalise_language, translator
 from harmwatch.places.gazetteer import Gazetteer, builtin_gazetteer
@@ -59,6 +60,26 @@ def _place(lang: str):
     return place
 
 
+def _waiting(lang: str):
+    def waiting(since: datetime | None, now: datetime) -> str:
+        """How long a report has waited, in words ("3 hours"), in the monitor's language."""
+        if since is None:
+            return ""
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+        return format_timedelta(max(now - since, timedelta(0)), threshold=1.5, locale=lang)
+    return waiting
+
+
+def changes(before: dict | None, after: dict | None) -> list[tuple[str, Any, Any]]:
+    """What an audit event changed: each key whose value differs, with its old and new value."""
+    before, after = before or {}, after or {}
+    return [(key, before.get(key), after.get(key)) for key in sorted({*before, *after}, key=str)
+            if before.get(key) != after.get(key)]
+
+
 def _when(value: datetime | date | None) -> str:
     if value is None:
         return ""
@@ -80,7 +101,12 @@ def environment(lang: str) -> Environment:
     env.globals.update(label=_label(lang), place=_place(lang), LANGUAGES=LANGUAGES, taxonomy=taxonomy,
                        gazetteer=_gazetteer)
     env.globals["field_label"] = lambda name: translator(lang).gettext(FIELD_LABELS.get(name, name))
+    env.globals["changes"] = changes
+    env.globals["action_label"] = lambda code: translator(lang).gettext(AUDIT_ACTIONS[code]) if code in AUDIT_ACTIONS \
+        else code
+    env.globals["role_label"] = lambda role: translator(lang).gettext(ROLES.get(role, role))
     env.filters["when"] = _when
+    env.filters["waiting"] = _waiting(lang)
     return env
 
 

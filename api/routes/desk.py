@@ -17,6 +17,7 @@ from api.routes import (
     desk_admin,
     desk_audit,
     desk_auth,
+    desk_collab,
     desk_dashboard,
     desk_decisions,
     desk_incidents,
@@ -25,8 +26,8 @@ from api.routes import (
 )
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "desk"
-ROUTERS = (desk_auth, desk_queue, desk_report, desk_decisions, desk_incidents, desk_admin, desk_audit,
-           desk_dashboard)
+ROUTERS = (desk_auth, desk_queue, desk_report, desk_decisions, desk_incidents, desk_collab, desk_admin,
+           desk_audit, desk_dashboard)
 
 
 async def _login_required(request: Request, exc: LoginRequired):

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
+
 from fastapi import APIRouter, Request
 from sqlmodel import select
 
@@ -24,9 +27,15 @@ ROLES = [r.value for r in Role]
 @router.get("/users")
 async def users(request: Request, session: SessionDep, admin: AdminUser):
     """Every account."""
+    return await _users_page(request, session)
+
+
+async def _users_page(request: Request, session: SessionDep, *, typed: dict[str, str] | None = None,
+                      status_code: int = 200):
     rows = (await session.scalars(select(User).order_by(User.name))).all()
-    return render(request, "desk/admin_users.html", {"users": rows, "roles": ROLES,
-                                                     "two_factor_on": two_factor.is_enabled})
+    return render(request, "desk/admin_users.html", {"users": rows, "roles": ROLES, "typed": typed or {},
+                                                     "two_factor_on": two_factor.is_enabled},
+                  status_code=status_code)
 
 
 @router.post("/users")
@@ -40,12 +49,14 @@ async def user_create(request: Request, session: SessionDep, admin: AdminUser):
         if password is None and role != Role.NGO:
             raise check.Invalid("required", N_("Password"))
         user = await create_user(session, name=name, role=role, password=password, actor=actor_of(admin))
-    except check.Invalid as problem:
-        invalid(request, problem)
-        return see_other("/admin/users")
-    except AccountError as problem:
-        error(request, problem.code)
-        return see_other("/admin/users")
+    except (check.Invalid, AccountError) as problem:
+        # Shown again with what the admin typed (never the password), the message above it.
+        if isinstance(problem, check.Invalid):
+            invalid(request, problem)
+        else:
+            error(request, problem.code)
+        typed = {"name": str(form.get("name") or "")[:64], "role": str(form.get("role") or "")}
+        return await _users_page(request, session, typed=typed, status_code=422)
     notice(request, "user_created")
     return see_other(f"/admin/users/{user.id}")
 
@@ -56,8 +67,11 @@ async def user_page(request: Request, session: SessionDep, admin: AdminUser, use
     account = await get_or_404(session, User, user_id)
     tokens = (await session.scalars(select(ApiToken).where(ApiToken.user_id == account.id)
                                     .order_by(ApiToken.id.desc()))).all()
+    # One use per page load: reloading the "token created" page must not create a second token.
+    request.session["token_nonce"] = nonce = secrets.token_urlsafe(16)
     return render(request, "desk/admin_user.html", {"account": account, "tokens": tokens, "roles": ROLES,
-                                                    "two_factor_on": two_factor.is_enabled(account)})
+                                                    "two_factor_on": two_factor.is_enabled(account),
+                                                    "token_nonce": nonce})
 
 
 @router.post("/users/{user_id}/{action}")
@@ -78,6 +92,11 @@ async def user_action(request: Request, session: SessionDep, admin: AdminUser, u
             await accounts_admin.set_password(session, account, password=(form.get("password") or "")[:1024],
                                               actor=admin)
         elif action == "tokens":
+            expected = request.session.pop("token_nonce", None)
+            sent = form.get("nonce")
+            if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):
+                error(request, "token_form_used")
+                return see_other(f"/admin/users/{account.id}")
             label = check.text(form.get("label"), N_("Token name"), required=True, max_length=64)
             plain, token = await create_token(session, user=account, name=label, actor=actor_of(admin))
             return render(request, "desk/token_created.html", {"account": account, "plain": plain, "token": token})

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 
 from api.deps import SessionDep
@@ -20,6 +22,11 @@ AGE_LABELS = {
     "month": N_("1–4 weeks"),
     "older": N_("older"),
 }
+
+
+def _queue(**filters: str | None) -> str:
+    """The queue (every state) narrowed to what a bar counts."""
+    return "/?" + urlencode({"status": "all", **{k: v for k, v in filters.items() if v}})
 
 
 @router.get("/dashboard")
@@ -48,11 +55,13 @@ async def dashboard_page(request: Request, session: SessionDep, user: CurrentUse
         "incidents_per_week": charts.columns([(w.strftime("%d.%m"), n) for w, n in incident_weeks],
                                              title=_("Incidents per week"), rtl=rtl),
         "by_governorate": charts.bars([(places.name(c, lang) if c else unknown, n) for c, n in governorates],
-                                      title=_("Reports by %(adm1)s"), rtl=rtl),
+                                      title=_("Reports by %(adm1)s"), rtl=rtl,
+                                      links=[_queue(adm1=c) if c else None for c, _n in governorates]),
         "by_type": charts.bars(
             [(label("event_type" if t == "harm" else "access_constraint", c) if c else label("report_type", t), n)
              for t, c, n in types[:15]],
-            title=_("Reports by type"), rtl=rtl),
+            title=_("Reports by type"), rtl=rtl,
+            links=[_queue(type=t, category=c) for t, c, _n in types[:15]]),
         "killed": charts.ranges([(m.month.strftime("%m.%Y"), m.killed_min, m.killed_max) for m in months],
                                 title=_("Killed per month (minimum–maximum)"), rtl=rtl),
         "injured": charts.ranges([(m.month.strftime("%m.%Y"), m.injured_min, m.injured_max) for m in months],

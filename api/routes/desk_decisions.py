@@ -11,18 +11,27 @@ from api.deps import SessionDep, SettingsDep
 from api.desk import validation as check
 from api.desk.messages import FIELD_LABELS
 from api.desk.deps import CsrfChecked, CurrentUser, get_or_404
+from api.desk.flow import next_in_queue, queue_context, report_url
 from api.desk.templating import error, invalid, notice, see_other
 from harmwatch import taxonomy
 from harmwatch.i18n import N_
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging.service import ReporterUnreachable
 from harmwatch.reports.models import Report
-from harmwatch.review import confirmation
+from harmwatch.review import confirmation, duplicates
 from harmwatch.review import service as review
 from harmwatch.review.service import ReviewError
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 NORMALISED_COUNTS = ("killed", "injured", "missing")
+
+
+async def _onwards(request: Request, session, report: Report, queue_qs: str | None):
+    """After a decision: the next report of the monitor's queue, or this report when it was
+    opened on its own."""
+    if queue_qs is None:
+        return see_other(report_url(report.id, None))
+    return see_other(await next_in_queue(request, session, report, queue_qs))
 
 
 async def _verify_fields(session, report: Report, form) -> dict:
@@ -64,20 +73,24 @@ async def verify(request: Request, session: SessionDep, settings: SettingsDep, u
                  report_id: str):
     """Verify the report (or propose it for a second monitor's confirmation)."""
     report = await get_or_404(session, Report, report_id)
+    form = await request.form()
+    queue_qs = queue_context(form)
     try:
-        fields = await _verify_fields(session, report, await request.form())
+        fields = await _verify_fields(session, report, form)
         if settings.require_second_verification:
             await confirmation.propose(session, report, user=user, **fields)
             notice(request, "proposed")
         else:
             incident = await review.verify(session, report, user=user, **fields)
             notice(request, "verified")
-            return see_other(f"/incidents/{incident.id}")
+            if queue_qs is None:
+                return see_other(f"/incidents/{incident.id}")
+        return await _onwards(request, session, report, queue_qs)
     except check.Invalid as problem:
         invalid(request, problem)
     except ReviewError as problem:
         error(request, problem.code)
-    return see_other(f"/reports/{report.id}")
+    return see_other(report_url(report.id, queue_qs))
 
 
 @router.post("/reports/{report_id}/confirm")
@@ -111,15 +124,17 @@ async def reject(request: Request, session: SessionDep, user: CurrentUser, repor
     report = await get_or_404(session, Report, report_id)
     form = await request.form()
     reasons = [c for c in taxonomy.codes("reject_reason") if c != "duplicate"]
+    queue_qs = queue_context(form)
     try:
         reason = check.choice(form.get("reason"), N_("Reason"), reasons)
         await review.reject(session, report, user=user, reason=reason)
         notice(request, "rejected")
+        return await _onwards(request, session, report, queue_qs)
     except check.Invalid as problem:
         invalid(request, problem)
     except ReviewError as problem:
         error(request, problem.code)
-    return see_other(f"/reports/{report.id}")
+    return see_other(report_url(report.id, queue_qs))
 
 
 @router.post("/reports/{report_id}/duplicate")
@@ -138,11 +153,12 @@ async def mark_duplicate(request: Request, session: SessionDep, user: CurrentUse
             raise check.Invalid("choice", N_("Duplicate of"))
         await review.reject(session, report, user=user, reason="duplicate", duplicate_of=original)
         notice(request, "duplicate")
+        return await _onwards(request, session, report, queue_context(form))
     except check.Invalid as problem:
         invalid(request, problem)
     except ReviewError as problem:
         error(request, problem.code)
-    return see_other(f"/reports/{report.id}")
+    return see_other(report_url(report.id, queue_context(form)))
 
 
 @router.post("/reports/{report_id}/ask")
@@ -155,10 +171,23 @@ async def ask(request: Request, session: SessionDep, user: CurrentUser, report_i
                               max_length=review.MAX_QUESTION_LENGTH)
         await review.ask_reporter(session, report, user=user, question=question)
         notice(request, "asked")
+        return await _onwards(request, session, report, queue_context(form))
     except check.Invalid as problem:
         invalid(request, problem)
     except ReviewError as problem:
         error(request, problem.code)
     except ReporterUnreachable:
         error(request, "reporter_unreachable")
-    return see_other(f"/reports/{report.id}")
+    return see_other(report_url(report.id, queue_context(form)))
+
+
+@router.post("/reports/{report_id}/not-related")
+async def not_related(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+    """Say that a proposed duplicate is about another event: it is not proposed again."""
+    report = await get_or_404(session, Report, report_id)
+    form = await request.form()
+    other = await get_or_404(session, Report, str(form.get("other") or ""))
+    if other.id != report.id:
+        await duplicates.mark_not_related(session, report, other, user_id=user.id, actor=review.actor_of(user))
+        notice(request, "not_related", ref=other.ref_code)
+    return see_other(report_url(report.id, queue_context(form)))

@@ -7,12 +7,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.deps import SessionDep
+from api.desk.flow import queue_context, queue_url, report_url
 from api.desk.queue_filters import parse_filter, query_string
 from api.desk.deps import CsrfChecked, CurrentUser, get_or_404
-from api.desk.templating import error, notice, render, see_other
+from api.desk.deps import ident
+from api.desk import validation as check
+from api.desk.templating import error, flash, invalid, notice, render, see_other
+from harmwatch.i18n import N_
+from harmwatch.reporters.service import track_records
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.reports.models import Report
-from harmwatch.review import queue
+from harmwatch.accounts.models import User
+from harmwatch.review import bulk, collaboration, queue
 from harmwatch.review import service as review
 from harmwatch.review.service import ReviewError
 
@@ -26,6 +32,7 @@ async def queue_page(request: Request, session: SessionDep, user: CurrentUser, a
         "f": f,
         "page": page,
         "names": await queue.reviewer_names(session, page.reports),
+        "records": await track_records(session, (r.reporter_id for r in page.reports)),
         "params": request.query_params,
         "query_string": lambda **c: query_string(request.query_params, **c),
         "statuses": [s.value for s in ReportStatus],
@@ -33,6 +40,8 @@ async def queue_page(request: Request, session: SessionDep, user: CurrentUser, a
         "now": review.utcnow(),
         "claim_is_live": review.claim_is_live,
         "queue_qs": query_string(request.query_params),
+        "assignees": await collaboration.assignees(session),
+        "saved": await queue.saved_filters(session, user.id),
     })
 
 
@@ -40,23 +49,93 @@ async def queue_page(request: Request, session: SessionDep, user: CurrentUser, a
 async def claim(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
     """Take the report for review (30 minutes, renewed by claiming again)."""
     report = await get_or_404(session, Report, report_id)
+    queue_qs = queue_context(await request.form())
     try:
         await review.claim(session, report, user=user)
     except ReviewError as problem:
         error(request, problem.code)
     else:
         notice(request, "claimed")
-    return see_other(f"/reports/{report.id}")
+    return see_other(report_url(report.id, queue_qs))
 
 
 @router.post("/reports/{report_id}/release")
 async def release(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
     """Give the report back to the queue."""
     report = await get_or_404(session, Report, report_id)
+    queue_qs = queue_context(await request.form())
     try:
         await review.release(session, report, user=user)
     except ReviewError as problem:
         error(request, problem.code)
-        return see_other(f"/reports/{report.id}")
+        return see_other(report_url(report.id, queue_qs))
     notice(request, "released")
-    return see_other("/")
+    return see_other(queue_url(queue_qs))
+
+
+async def _bulk_form(request: Request, session, form) -> tuple[list, str, User | None, str | None]:
+    """The selected reports, the action and (for "assign") the assignee, from the queue's form."""
+    ids = []
+    for raw in form.getlist("ids")[: bulk.MAX_BULK]:
+        try:
+            ids.append(ident(str(raw)))
+        except Exception:  # a forged id is left out, like a row that vanished meanwhile
+            continue
+    action = str(form.get("action") or "")
+    assignee = None
+    if action.startswith("assign:"):
+        action, raw = "assign", action.split(":", 1)[1]
+        assignee = await session.get(User, ident(raw)) if raw.isdigit() else None
+    return await bulk.reports_by_id(session, ids), action, assignee, queue_context(form)
+
+
+@router.post("/reports/bulk")
+async def bulk_confirm(request: Request, session: SessionDep, user: CurrentUser):
+    """Say what the chosen action will do to the selected reports, and ask for a yes."""
+    form = await request.form()
+    reports, action, assignee, queue_qs = await _bulk_form(request, session, form)
+    if not reports or action not in bulk.ACTIONS or (action == "assign" and assignee is None):
+        error(request, "bulk_nothing")
+        return see_other(queue_url(queue_qs))
+    return render(request, "desk/bulk_confirm.html", {"reports": reports, "action": action, "assignee": assignee,
+                                                      "queue_qs": queue_qs})
+
+
+@router.post("/reports/bulk/apply")
+async def bulk_apply(request: Request, session: SessionDep, user: CurrentUser):
+    """Apply the confirmed action to each report; the ones that cannot move are counted apart."""
+    form = await request.form()
+    reports, action, assignee, queue_qs = await _bulk_form(request, session, form)
+    if not reports or action not in bulk.ACTIONS or (action == "assign" and assignee is None):
+        error(request, "bulk_nothing")
+        return see_other(queue_url(queue_qs))
+    result = await bulk.apply(session, reports, action=action, user=user, assignee=assignee)
+    flash(request, "notice", N_("Done for %(done)s of %(total)s selected reports."), done=len(result.done),
+          total=len(reports))
+    if result.skipped:
+        flash(request, "error", N_("Left as they were (decided already, or another monitor is on them): %(refs)s"),
+              refs=", ".join(result.skipped))
+    return see_other(queue_url(queue_qs))
+
+
+@router.post("/filters")
+async def filter_save(request: Request, session: SessionDep, user: CurrentUser):
+    """Save the queue's current filters under a name (the same name replaces them)."""
+    form = await request.form()
+    queue_qs = queue_context(form) or ""
+    try:
+        name = check.text(form.get("name"), N_("Name"), required=True, max_length=64)
+    except check.Invalid as problem:
+        invalid(request, problem)
+        return see_other(queue_url(queue_qs))
+    await queue.save_filter(session, user_id=user.id, name=name, query=queue_qs)
+    notice(request, "filter_saved", name=name)
+    return see_other(queue_url(queue_qs))
+
+
+@router.post("/filters/{filter_id}/delete")
+async def filter_delete(request: Request, session: SessionDep, user: CurrentUser, filter_id: str):
+    """Forget a saved view (only one's own)."""
+    await queue.delete_filter(session, user_id=user.id, filter_id=ident(filter_id))
+    notice(request, "filter_deleted")
+    return see_other(queue_url(queue_context(await request.form())))

@@ -4,8 +4,6 @@ SHA-256), place and map link, pseudonym and track record, duplicates side by sid
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import parse_qs
-
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from sqlmodel import select
@@ -14,20 +12,22 @@ from api.deps import SessionDep, SettingsDep
 from api.desk import answers
 from api.desk.deps import AdminUser, CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
 from api.desk.templating import places_of, render
-from api.desk.queue_filters import parse_filter
+from api.desk.flow import queue_filter
 from harmwatch.accounts.models import User
+from harmwatch.audit.models import AuditEvent
 from harmwatch.audit.service import record
 from harmwatch.incidents.models import Incident
 from harmwatch.reporters.models import Reporter
 from harmwatch.reporters.service import track_record
 from harmwatch.reports.models import COUNT_NAMES, Media, Report, ReportMessage
-from harmwatch.review import confirmation, duplicates, queue
+from harmwatch.review import collaboration, confirmation, duplicates, queue
 from harmwatch.review import media as review_media
 from harmwatch.review import service as review
 from harmwatch.review.service import actor_of
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 INCIDENT_WINDOW = timedelta(days=7)
+HISTORY_LIMIT = 200
 # Side by side: the frame fields compared between a report and a possible duplicate.
 COMPARED = ("report_type", "event_type", "access_constraint", "occurred_on", "adm1_pcode", "adm2_pcode",
             "lat", "lon", *(f"{n}_{e}" for n in ("killed", "injured", "missing") for e in ("min", "max")))
@@ -65,9 +65,9 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
     candidates = await duplicates.candidates(session, report)
     previous = following = None
     if queue_qs is not None:
-        params = {k: v[0] for k, v in parse_qs(queue_qs).items()}
-        previous, following = await queue.neighbours(session, parse_filter(request, params), report)
+        previous, following = await queue.neighbours(session, queue_filter(request, queue_qs), report)
     mine = report.claimed_by_id == user.id and review.claim_is_live(report, review.utcnow())
+    await collaboration.mark_read(session, user.id, report_id=report.id)
     authors = await queue.reviewer_names(session, [report])
     message_authors = {m.user_id for m in thread if m.user_id}
     if message_authors:
@@ -84,9 +84,12 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         "candidates": candidates,
         "compared": COMPARED,
         "incident": await session.get(Incident, report.incident_id) if report.incident_id else None,
+        "duplicate_of": await session.get(Report, report.duplicate_of_id) if report.duplicate_of_id else None,
         "incident_choices": await incident_choices(session, report) if mine else [],
         "names": authors,
         "claim_live": review.claim_is_live(report, review.utcnow()),
+        "claim_seconds": review.claim_seconds_left(report, review.utcnow()),
+        "claim_ttl": int(review.CLAIM_TTL.total_seconds()),
         "mine": mine,
         "proposal": confirmation.proposal_of(report),
         "second_verification": settings.require_second_verification,
@@ -95,6 +98,12 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         "previous": previous,
         "following": following,
         "queue_qs": queue_qs,
+        "comments": await collaboration.comments_on(session, report_id=report.id),
+        "history": list((await session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "report", AuditEvent.object_id == str(report.id))
+            .order_by(AuditEvent.id).limit(HISTORY_LIMIT))).all()),
+        "comments_action": f"/reports/{report.id}/comments",
+        "assignees": await collaboration.assignees(session),
     })
 
 

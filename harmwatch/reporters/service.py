@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -79,14 +80,24 @@ async def reports_of(session: AsyncSession, reporter: Reporter, *, limit: int = 
     return list(rows.all())
 
 
-async def track_record(session: AsyncSession, reporter_id: int) -> dict[str, int]:
-    """Reports sent, verified and rejected by one pseudonym: what a monitor may know of them."""
+async def track_records(session: AsyncSession, reporter_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Reports sent, verified and rejected by each pseudonym, in one query: what a monitor may
+    know of them (the queue shows a page of reporters at once)."""
+    ids = {i for i in reporter_ids if i is not None}
+    records = {i: {"sent": 0, "verified": 0, "rejected": 0} for i in ids}
+    if not ids:
+        return records
     rows = await session.execute(
-        select(Report.status, sa.func.count()).where(Report.reporter_id == reporter_id).group_by(Report.status)
+        select(Report.reporter_id, Report.status, sa.func.count())
+        .where(Report.reporter_id.in_(ids)).group_by(Report.reporter_id, Report.status)
     )
-    by_status = dict(rows.all())
-    return {
-        "sent": sum(by_status.values()),
-        "verified": by_status.get("verified", 0),
-        "rejected": by_status.get("rejected", 0),
-    }
+    for reporter_id, status, count in rows.all():
+        records[reporter_id]["sent"] += count
+        if status in ("verified", "rejected"):
+            records[reporter_id][status] += count
+    return records
+
+
+async def track_record(session: AsyncSession, reporter_id: int) -> dict[str, int]:
+    """One pseudonym's record (see `track_records`)."""
+    return (await track_records(session, [reporter_id]))[reporter_id]

@@ -116,6 +116,8 @@ class Report(CountRanges, table=True):
     claimed_until: datetime | None = None
     reviewed_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     reviewed_at: datetime | None = None
+    # Who should look at it next (a monitor's hand-over; claiming is separate and expires).
+    assigned_to_id: int | None = Field(default=None, foreign_key="users.id", index=True, ondelete="SET NULL")
     # The monitor's conclusions, kept apart from the reporter's answers (ODK: no overwrite).
     assessment: dict[str, Any] = json_field()
 

@@ -1,5 +1,7 @@
 """Possible duplicates (DOMAIN.md): reports of the same type within a few days and a few
-kilometres (or in the same district when there is no point), or with identical media."""
+kilometres (or in the same district when there is no point), or with identical media. Reports
+of another event type are set apart (near, but not proposed as duplicates), and pairs a
+monitor called "not related" are not proposed again."""
 
 from __future__ import annotations
 
@@ -8,11 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from harmwatch.audit.service import record
 from harmwatch.places.gazetteer import haversine_km
 from harmwatch.reports.models import Media, Report
+from harmwatch.review.models import NotRelated
 
 WINDOW_DAYS = 3
 RADIUS_KM = 5.0
@@ -26,6 +31,9 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)  # "near", "same_district", "same_media"
     distance_km: float | None = None
     days_apart: int | None = None
+    # Another event type or access constraint: shown apart, never offered as a duplicate
+    # (identical media is always offered: the same photo is the same event).
+    other_kind: bool = False
 
 
 @dataclass
@@ -96,6 +104,37 @@ def _days_apart(report: Report, found: _Found) -> int | None:
     return None
 
 
+def _other_kind(report: Report, other: Report, reasons: list[str]) -> bool:
+    if "same_media" in reasons:
+        return False
+    mine = report.event_type or report.access_constraint
+    theirs = other.event_type or other.access_constraint
+    return bool(mine and theirs and mine != theirs)
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+async def _not_related(session: AsyncSession, report: Report) -> set[int]:
+    rows = await session.execute(select(NotRelated.report_id, NotRelated.other_id).where(
+        sa.or_(NotRelated.report_id == report.id, NotRelated.other_id == report.id)))
+    return {b if a == report.id else a for a, b in rows.all()}
+
+
+async def mark_not_related(session: AsyncSession, report: Report, other: Report, *, user_id: int,
+                           actor: str) -> None:
+    """Remember that two reports are about different events (audited; asked twice, kept once)."""
+    low, high = _pair(report.id, other.id)
+    exists = await session.scalar(select(NotRelated.id).where(NotRelated.report_id == low,
+                                                              NotRelated.other_id == high))
+    if exists is None:
+        session.add(NotRelated(report_id=low, other_id=high, decided_by_id=user_id))
+        await session.flush()
+        await record(session, actor=actor, action="report.not_related", object_type="report", object_id=report.id,
+                     after={"other_report_id": other.id})
+
+
 async def candidates(session: AsyncSession, report: Report, *, limit: int = LIMIT) -> list[Candidate]:
     """The likeliest duplicates first: same media, then nearest in time and place."""
     found: dict[int, _Found] = {}
@@ -108,6 +147,8 @@ async def candidates(session: AsyncSession, report: Report, *, limit: int = LIMI
         entry = found.setdefault(row.id, _Found(row.id, row.occurred_on))
         entry.reasons.append(reason)
         entry.distance_km = distance
+    for other_id in await _not_related(session, report):
+        found.pop(other_id, None)
     ranked = sorted(
         found.values(),
         key=lambda f: ("same_media" not in f.reasons, _or(_days_apart(report, f), 99),
@@ -117,4 +158,5 @@ async def candidates(session: AsyncSession, report: Report, *, limit: int = LIMI
         return []
     rows = await session.scalars(select(Report).where(Report.id.in_([f.id for f in ranked])))
     loaded = {r.id: r for r in rows.all()}
-    return [Candidate(loaded[f.id], f.reasons, f.distance_km, _days_apart(report, f)) for f in ranked if f.id in loaded]
+    return [Candidate(loaded[f.id], f.reasons, f.distance_km, _days_apart(report, f),
+                      _other_kind(report, loaded[f.id], f.reasons)) for f in ranked if f.id in loaded]

@@ -17,11 +17,13 @@ from harmwatch.accounts.models import User
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.reports.models import Report
+from harmwatch.review.models import SavedFilter
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # counting further only costs time: "1000+" says enough
 NO_DATE = date(1, 1, 1)  # sorts reports without a date last (occurred sort)
-SORTS = ("newest", "oldest", "occurred")
+SORTS = ("newest", "oldest", "occurred", "casualties")
+NO_COUNT = -1  # sorts reports with no casualty figure last (casualties sort)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class QueueFilter:
     grade: str | None = None
     pseudonym: str | None = None
     text: str | None = None
+    assigned_to: int | None = None  # a monitor's id: the reports handed to them
     sort: str = "newest"
 
 
@@ -60,7 +63,8 @@ def _text_condition(session: AsyncSession, text: str) -> sa.ColumnElement[bool]:
     SQLite walks the JSON so that non-ASCII text, stored escaped, is compared decoded."""
     text = text.strip()
     pattern = _like_pattern(text)
-    by_code = sa.func.upper(Report.ref_code) == text.upper()
+    # Any part of a reference code ("TNC9" finds HW-7KQ2-TNC9), as monitors copy it from chats.
+    by_code = sa.func.upper(Report.ref_code).like(_like_pattern(text.upper()), escape="\\")
     if session.bind.dialect.name == "postgresql":
         return sa.or_(by_code, sa.cast(Report.answers, sa.Text).ilike(pattern, escape="\\"))
     tree = sa.func.json_tree(Report.answers).table_valued("value", "type").alias("answer")
@@ -98,6 +102,8 @@ def conditions(session: AsyncSession, f: QueueFilter) -> list[sa.ColumnElement[b
     if f.pseudonym:
         reporter = select(Reporter.id).where(Reporter.pseudonym == f.pseudonym.strip()).scalar_subquery()
         where.append(Report.reporter_id == reporter)
+    if f.assigned_to is not None:
+        where.append(Report.assigned_to_id == f.assigned_to)
     if f.text and f.text.strip():
         where.append(_text_condition(session, f.text))
     return where
@@ -105,6 +111,8 @@ def conditions(session: AsyncSession, f: QueueFilter) -> list[sa.ColumnElement[b
 
 def _sort_key(sort: str) -> tuple[sa.ColumnElement[Any], bool]:
     """The column to sort on and whether it is descending (the id breaks ties the same way)."""
+    if sort == "casualties":  # the most killed first (by the upper figure), then the most injured
+        return _casualties_key(), True
     if sort == "oldest":
         return Report.submitted_at, False
     if sort == "occurred":
@@ -112,9 +120,30 @@ def _sort_key(sort: str) -> tuple[sa.ColumnElement[Any], bool]:
     return Report.submitted_at, True
 
 
+def _casualties_key() -> sa.ColumnElement[int]:
+    killed = sa.cast(sa.func.coalesce(Report.killed_max, Report.killed_min, NO_COUNT), sa.BigInteger)
+    injured = sa.cast(sa.func.coalesce(Report.injured_max, Report.injured_min, NO_COUNT), sa.BigInteger)
+    # One number, so the keyset stays a row comparison: killed weigh above any injured count.
+    return killed * 1_000_000 + (injured + 1)
+
+
+def _casualties_value(report: Report) -> int:
+    killed = next((v for v in (report.killed_max, report.killed_min) if v is not None), NO_COUNT)
+    injured = next((v for v in (report.injured_max, report.injured_min) if v is not None), NO_COUNT)
+    return killed * 1_000_000 + (injured + 1)
+
+
+def _sort_value(sort: str, report: Report) -> Any:
+    if sort == "occurred":
+        return report.occurred_on or NO_DATE
+    if sort == "casualties":
+        return _casualties_value(report)
+    return report.submitted_at
+
+
 def encode_cursor(sort: str, report: Report) -> str:
-    value = (report.occurred_on or NO_DATE) if sort == "occurred" else report.submitted_at
-    raw = f"{value.isoformat()}|{report.id}".encode()
+    value = _sort_value(sort, report)
+    raw = f"{value if isinstance(value, int) else value.isoformat()}|{report.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -125,7 +154,8 @@ def decode_cursor(sort: str, cursor: str | None) -> tuple[Any, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         value, ident = raw.rsplit("|", 1)
-        parsed = date.fromisoformat(value) if sort == "occurred" else datetime.fromisoformat(value)
+        parsed = (date.fromisoformat(value) if sort == "occurred" else int(value) if sort == "casualties"
+                  else datetime.fromisoformat(value))
         return parsed, int(ident)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
@@ -167,7 +197,7 @@ async def neighbours(session: AsyncSession, f: QueueFilter, report: Report) -> t
     """The ids before and after a report in the queue's order, for "previous" and "next"."""
     sort = f.sort if f.sort in SORTS else "newest"
     column, descending = _sort_key(sort)
-    value = (report.occurred_on or NO_DATE) if sort == "occurred" else report.submitted_at
+    value = _sort_value(sort, report)
     where = conditions(session, f)
     key, here = sa.tuple_(column, Report.id), sa.tuple_(value, report.id)
     later, earlier = key < here, key > here
@@ -188,3 +218,23 @@ async def reviewer_names(session: AsyncSession, reports: list[Report]) -> dict[i
         return {}
     rows = await session.execute(select(User.id, User.name).where(User.id.in_(ids)))
     return dict(rows.all())
+
+
+async def saved_filters(session: AsyncSession, user_id: int) -> list[SavedFilter]:
+    return list((await session.scalars(select(SavedFilter).where(SavedFilter.user_id == user_id)
+                                       .order_by(SavedFilter.name))).all())
+
+
+async def save_filter(session: AsyncSession, *, user_id: int, name: str, query: str) -> SavedFilter:
+    """Save (or, under the same name, replace) a monitor's queue view."""
+    found = await session.scalar(select(SavedFilter).where(SavedFilter.user_id == user_id, SavedFilter.name == name))
+    if found is None:
+        found = SavedFilter(user_id=user_id, name=name, query=query)
+        session.add(found)
+    found.query = query
+    await session.flush()
+    return found
+
+
+async def delete_filter(session: AsyncSession, *, user_id: int, filter_id: int) -> None:
+    await session.execute(sa.delete(SavedFilter).where(SavedFilter.id == filter_id, SavedFilter.user_id == user_id))

@@ -15,6 +15,7 @@ from harmwatch.database import utcnow
 from harmwatch.incidents import service as incidents
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging import service as messaging
+from harmwatch.review import collaboration
 from harmwatch.reports.enums import Corroboration, Grade, RejectReason, ReportStatus
 from harmwatch.reports.models import Report, ReportMessage
 
@@ -66,6 +67,13 @@ async def _log(session: AsyncSession, report: Report, user: User | None, action:
 
 def claim_is_live(report: Report, now: datetime) -> bool:
     return report.claimed_by_id is not None and report.claimed_until is not None and report.claimed_until > now
+
+
+def claim_seconds_left(report: Report, now: datetime) -> int:
+    """Whole seconds until the claim ends (0 when there is none, or it has ended)."""
+    if not claim_is_live(report, now):
+        return 0
+    return int((report.claimed_until - now).total_seconds())
 
 
 def _require_claim(report: Report, user: User, now: datetime) -> None:
@@ -189,6 +197,7 @@ async def receive_answer(
     before = S(report.status)
     if before == S.NEEDS_INFO:
         _move(report, S.IN_REVIEW)
+    await collaboration.reporter_answered(session, report)
     await session.flush()
     await _log(session, report, None, "report.answer_received", before, message_id=message.id)
     return message

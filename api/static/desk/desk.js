@@ -1,6 +1,7 @@
 // Keyboard shortcuts for the queue and the report page. Plain script, no library.
 // Queue: j / k next / previous row, Enter or o open, c claim. Report: j / k next / previous
-// report, c claim, v verify, r reject, a ask, q back to the queue. ? shows the keys.
+// report, c claim, v verify, r reject, a ask, q back to the queue. ? shows the keys and a
+// switch that turns the single-key shortcuts off.
 (function () {
   "use strict";
   function typing(event) {
@@ -26,21 +27,45 @@
     return true;
   }
   function go(id) { var link = document.getElementById(id); if (link) { window.location.href = link.href; } }
-  function help() {
+  // WCAG 2.1.4: single-key shortcuts can be turned off; the choice is kept in this browser.
+  function shortcutsOn() {
+    try { return window.localStorage.getItem("harmwatch-shortcuts") !== "off"; } catch (e) { return true; }
+  }
+  function setShortcuts(on) {
+    try { window.localStorage.setItem("harmwatch-shortcuts", on ? "on" : "off"); } catch (e) { /* private mode */ }
+  }
+  function closeHelp() {
     var box = document.getElementById("shortcuts-help");
-    if (box) { box.remove(); return; }
-    box = document.createElement("div");
+    if (box) { box.remove(); return true; }
+    return false;
+  }
+  function help() {
+    if (closeHelp()) return;
+    var data = document.body.dataset;
+    var box = document.createElement("div");
     box.id = "shortcuts-help";
     box.setAttribute("role", "dialog");
-    var hint = document.querySelector(".hint");
-    box.textContent = (document.body.dataset.shortcuts || (hint ? hint.textContent : "j k Enter c v r a q ?"));
+    box.setAttribute("aria-label", data.shortcutsTitle || "Keyboard shortcuts");
+    var text = document.createElement("p");
+    text.textContent = shortcutsOn() ? (data.shortcuts || "?") : (data.shortcutsDisabled || "");
+    box.appendChild(text);
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.id = "shortcuts-toggle";
+    toggle.className = "secondary";
+    toggle.textContent = shortcutsOn() ? data.shortcutsOff : data.shortcutsOn;
+    toggle.addEventListener("click", function () { setShortcuts(!shortcutsOn()); closeHelp(); help(); });
+    box.appendChild(toggle);
     document.body.appendChild(box);
+    toggle.focus();
   }
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && closeHelp()) { event.preventDefault(); return; }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
     var queue = document.getElementById("queue-table");
     var key = event.key;
     if (key === "?") { help(); event.preventDefault(); return; }
+    if (!shortcutsOn()) return;
     if (queue) {
       if (key === "j") { select(selected + 1); event.preventDefault(); }
       else if (key === "k") { select(selected - 1); event.preventDefault(); }
@@ -61,7 +86,46 @@
       else if (key === "q") { window.location.href = "/"; }
     }
   });
+  // Destructive or public actions say what will happen and wait for a yes (data-confirm).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var text = form && form.dataset ? form.dataset.confirm : null;
+    if (!text) return;
+    var select = form.querySelector("select[name=reason]");
+    if (select && select.selectedIndex > 0) text += "\n\n" + select.options[select.selectedIndex].text;
+    if (!window.confirm(text)) event.preventDefault();
+  }, true);
+  // The claim's remaining time: a warning five minutes before it ends, and renewal in the
+  // background (the same POST as the button), so nothing typed in the forms is lost.
+  var WARN_SECONDS = 300;
+  function claimTimer() {
+    var timer = document.getElementById("claim-timer"), renew = document.getElementById("renew-form");
+    if (!timer || !renew) return;
+    var ends = Date.now() + 1000 * parseInt(timer.dataset.seconds || "0", 10);
+    function tick() {
+      var left = Math.round((ends - Date.now()) / 1000);
+      if (left <= 0) { timer.textContent = timer.dataset.expired; timer.classList.add("warning"); }
+      else if (left <= WARN_SECONDS) {
+        timer.textContent = timer.dataset.warning;
+        timer.classList.add("warning");
+      }
+    }
+    renew.addEventListener("submit", function (event) {
+      event.preventDefault();
+      fetch(renew.action, { method: "POST", body: new FormData(renew), credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { renew.submit(); return; }
+          ends = Date.now() + 1000 * parseInt(timer.dataset.ttl, 10);
+          timer.textContent = timer.dataset.renewed;
+          timer.classList.remove("warning");
+        })
+        .catch(function () { renew.submit(); });
+    });
+    tick();
+    window.setInterval(tick, 15000);
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    claimTimer();
     if (document.getElementById("queue-table")) select(0);
   });
 }());

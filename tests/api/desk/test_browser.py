@@ -112,6 +112,18 @@ async def test_review_round_trip_in_the_browser(browser, live_server, database, 
     # Reject.
     await claim(page, live_server, reports["spam"][0])
     await page.select_option("#reject-form select[name=reason]", "spam")
+    confirmations = []
+
+    async def say_no(dialog):
+        confirmations.append(dialog.message)
+        await dialog.dismiss()
+    page.once("dialog", say_no)
+    await page.click("#reject-button")  # asked first; "no" changes nothing
+    assert confirmations and confirmations[0].startswith(f"Reject {reports['spam'][1]}?")
+    assert "Spam or abuse" in confirmations[0]
+    async def say_yes(dialog):
+        await dialog.accept()
+    page.once("dialog", say_yes)
     await page.click("#reject-button")
     await page.wait_for_selector("text=Report rejected.")
 
