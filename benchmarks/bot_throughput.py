@@ -32,17 +32,11 @@ from bot.sandbox import SandboxClient, SandboxState, create_sandbox_app  # noqa:
 from bot.sandbox.background import serve_in_thread  # noqa: E402
 from harmwatch.database import Database  # noqa: E402
 from harmwatch.reports.models import Report  # noqa: E402
+from tests.walks import HARM_CHAT  # noqa: E402
 
 TOKEN = "123456789:AAHbenchmark-token_0123456789abcdef"
-# (kind, what): "say" text, "tap" a button that brings one new message, "toggle" a button that
-# only edits its own message. 21 updates: one whole harm report.
-SCRIPT = [
-    ("say", "/start"), ("tap", "Civilians harmed"), ("tap", "Grenade"), ("say", "Homs"), ("tap", "Skip"),
-    ("tap", "Today"), ("tap", "That exact day"), ("tap", "Skip"), ("say", "2"), ("tap", "None"),
-    ("say", "3-5"), ("tap", "I don't know"), ("tap", "None"), ("toggle", "Market or shop"), ("tap", "Done"),
-    ("tap", "I don't know"), ("toggle", "I saw it myself"), ("tap", "Done"),
-    ("say", "A grenade was thrown into the market."), ("tap", "No files"), ("tap", "Send the report"),
-]
+# One whole harm report, the one every test walks (tests.walks.HARM_CHAT): each gesture is an update.
+SCRIPT = HARM_CHAT
 
 
 async def reporter(client: SandboxClient, script: list[tuple[str, str]]) -> int:

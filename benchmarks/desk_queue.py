@@ -15,42 +15,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import os
 import re
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
-import asyncpg
 import httpx
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.main import create_app  # noqa: E402
-from harmwatch import migrate  # noqa: E402
+from benchmarks._pg import scratch_database  # noqa: E402
 from harmwatch.accounts.service import create_user  # noqa: E402
 from harmwatch.database import Database  # noqa: E402
 from harmwatch.reports.models import Report  # noqa: E402
 from harmwatch.seed import seed  # noqa: E402
 from harmwatch.settings import Settings  # noqa: E402
 
-PG_SERVER = os.environ.get("HARMWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 PASSWORD = "benchmark-password"
 DEEP_PAGE = 5
 ROUNDS = 5
 DEEP_FILTER = "status=submitted&type=harm&lang=ar&sort=newest"
 NEXT = re.compile(r'href="/\?([^"]*after=[^"]+)" rel="next"')
-
-
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(f"{PG_SERVER}/postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -111,14 +99,9 @@ async def measure(db: Database, settings: Settings, runs: int) -> dict[str, tupl
     return results
 
 
-async def run(small: int, large: int, runs: int) -> None:
-    name = f"harmwatch_bench_{uuid.uuid4().hex[:8]}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    url = f"{PG_SERVER.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
-    db = None
+async def run(url: str, small: int, large: int, runs: int) -> None:
+    db = Database(url)
     try:
-        await asyncio.to_thread(migrate.upgrade, url)
-        db = Database(url)
         settings = Settings(database_url=url, secret_key="benchmark-secret-key-0123456789", data_dir=Path("/tmp"))
         async with db.transaction() as session:
             await create_user(session, name="bench", role="monitor", password=PASSWORD)
@@ -137,9 +120,7 @@ async def run(small: int, large: int, runs: int) -> None:
             print(f"p95 ratio {page:<20} {ratio:.2f}")
         print(f"ratio: {max(ratios.values()):.2f}")
     finally:
-        if db is not None:
-            await db.dispose()
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await db.dispose()
 
 
 def main() -> None:
@@ -148,7 +129,8 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
-    asyncio.run(run(args.small, args.large, args.runs))
+    with scratch_database("harmwatch_bench_desk") as url:
+        asyncio.run(run(url, args.small, args.large, args.runs))
 
 
 if __name__ == "__main__":

@@ -42,11 +42,11 @@ def wants_file(reporter: Reporter | None, draft: Draft | None) -> bool:
     if reporter.awaiting_report_id is not None:
         return True
     return draft is not None and draft.current is not None and \
-        forms.get_form(draft.form_id).question(draft.current).kind is Kind.MEDIA
+        forms.get_form(draft.form_id, draft.form_version).question(draft.current).kind is Kind.MEDIA
 
 
 def _resume(ctx: Context, reporter: Reporter, draft: Draft, note: str | None = None) -> Reply:
-    form = forms.get_form(draft.form_id)
+    form = forms.get_form(draft.form_id, draft.form_version)
     if draft.current is None:
         reply = render.review(reporter.lang, form, draft.answers, draft.step, ctx.places)
         if note:
@@ -78,7 +78,7 @@ async def handle(session: AsyncSession, ctx: Context, reporter: Reporter, gestur
         return Outcome([render.welcome(reporter.lang)])
     if draft.current is None:
         return Outcome([_resume(ctx, reporter, draft, _("Please use the buttons below."))])
-    question = forms.get_form(draft.form_id).question(draft.current)
+    question = forms.get_form(draft.form_id, draft.form_version).question(draft.current)
     if isinstance(gesture, File):
         if question.kind is not Kind.MEDIA or gesture.media_id is None:
             return Outcome([_resume(ctx, reporter, draft, _("Please answer this question first; you can send "
@@ -95,7 +95,7 @@ async def _apply(session: AsyncSession, ctx: Context, reporter: Reporter, draft:
                  pressed_message: int | None = None) -> Outcome:
     """Validate one answer to the current question, store it, and render what comes next."""
     lang = reporter.lang
-    form = forms.get_form(draft.form_id)
+    form = forms.get_form(draft.form_id, draft.form_version)
     question = form.question(draft.current)
     try:
         if raw == "skip":
@@ -165,7 +165,7 @@ async def _pressed(session: AsyncSession, ctx: Context, reporter: Reporter, draf
 async def _draft_button(session: AsyncSession, ctx: Context, reporter: Reporter, draft: Draft,
                         button: cb.Button, message_id: int) -> Outcome:
     _ = tr(reporter.lang)
-    form = forms.get_form(draft.form_id)
+    form = forms.get_form(draft.form_id, draft.form_version)
     if button.action == cb.SUBMIT and draft.current is None:
         try:
             report = await reports.submit_draft(session, draft, reporter=reporter, lang=reporter.lang)

@@ -78,13 +78,17 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     import uvicorn
 
     from api.main import create_app
+    from api.routes.telegram import stop_bot
+    from bot.sandbox.background import PromptShutdownServer
 
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
     logging.getLogger("uvicorn.access").addFilter(_QuietSandbox())
-    # The web chat holds long polls open: do not wait for them on shutdown.
-    uvicorn.run(create_app(settings, port=port, with_bot=True), host=host, port=port, proxy_headers=True,
-                log_level="info", timeout_graceful_shutdown=3)
+    web = create_app(settings, port=port, with_bot=True)
+    config = uvicorn.Config(web, host=host, port=port, proxy_headers=True, log_level="info",
+                            timeout_graceful_shutdown=3)
+    # The bot and the web chat hold long polls open: end them before uvicorn waits for requests.
+    PromptShutdownServer(config, lambda: stop_bot(web)).run()
 
 
 @app.command()

@@ -8,6 +8,7 @@ import logging
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,8 @@ class Settings(BaseSettings):
     require_second_verification: bool = False
     # Seconds between two looks at the outbox (messages from the desk to reporters).
     outbox_interval: float = 2.0
+    # "test" makes password hashes cheap, for the test suite only: never for real accounts.
+    password_hash_profile: Literal["production", "test"] = "production"
     # Deployment (harmwatch.deployment): a TOML file for what differs between conflicts.
     config: Path | None = None
 

@@ -7,57 +7,36 @@ import asyncio
 import os
 import shutil
 import sys
-import uuid
 from pathlib import Path
 
 import asyncpg
 import pytest
-import sqlalchemy as sa
 
+from benchmarks._pg import reachable, scratch_database
 from harmwatch import migrate
 from harmwatch.database import Database
 from harmwatch.models import metadata
 from harmwatch.settings import Settings
 
+# Cheap argon2id costs in this process and in every `harmwatch` process the tests start (they
+# inherit the environment); tests/harmwatch/test_accounts.py checks the production costs once.
+os.environ["HARMWATCH_PASSWORD_HASH_PROFILE"] = "test"
+
 PG_SERVER = os.environ.get("HARMWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def _pg_reachable() -> bool:
-    async def probe() -> bool:
-        try:
-            conn = await asyncpg.connect(f"{PG_SERVER}/postgres", timeout=5)
-        except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
-            return False
-        await conn.close()
-        return True
-
-    return asyncio.run(probe())
-
-
-async def _pg_admin(sql: str) -> None:
-    conn = await asyncpg.connect(f"{PG_SERVER}/postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 @pytest.fixture(scope="session")
 def pg_url():
     """A fresh, migrated PostgreSQL database for the whole run, dropped at the end."""
-    if not _pg_reachable():
+    if not asyncio.run(reachable(server=PG_SERVER)):
         message = f"PostgreSQL is unreachable at {PG_SERVER}: PostgreSQL tests cannot run"
         if IN_CI:
             pytest.fail(message, pytrace=False)
         print(f"\n\n*** SKIPPING POSTGRESQL TESTS: {message} ***\n", file=sys.stderr)
         pytest.skip(message)
-    name = f"harmwatch_test_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
-    url = f"{PG_SERVER.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
-    migrate.upgrade(url)
-    yield url
-    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_database("harmwatch_test", server=PG_SERVER) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -67,6 +46,12 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+# For a test whose behaviour cannot depend on the database (HTTP headers, cookies, templates,
+# parameter checks before any query): it runs once, on SQLite, instead of on both. Anything that
+# reads or writes rows in a way the two databases could treat differently stays on both.
+one_database = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> str:
     """The URL of a migrated, empty database of each kind."""
@@ -74,23 +59,38 @@ def database_url(request, tmp_path) -> str:
         path = tmp_path / "harmwatch.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite+aiosqlite:///{path}"
-    return request.getfixturevalue("pg_url")
+    url = request.getfixturevalue("pg_url")
+    asyncio.run(_empty_postgres(url))  # before, not after: a test that died half-way leaks nothing
+    return url
 
 
-async def _empty(db: Database) -> None:
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
-    async with db.engine.begin() as conn:
-        await conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+# One probe says which tables hold rows; only those are emptied (TRUNCATE costs ~40 ms a table
+# even when it is empty, and a test writes to a few of the tables at most).
+_TABLES = [table.name for table in reversed(metadata.sorted_tables)]  # children before parents
+_PROBE = " UNION ALL ".join(f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in _TABLES)
+
+
+async def _empty_postgres(url: str) -> None:
+    """Rows deleted, children first, and every used sequence restarted, as TRUNCATE … RESTART
+    IDENTITY would leave the database, in one transaction."""
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        async with conn.transaction():
+            holding = {row[0] for row in await conn.fetch(_PROBE)}
+            for name in (name for name in _TABLES if name in holding):
+                await conn.execute(f"DELETE FROM {name}")
+            used = await conn.fetch("SELECT schemaname, sequencename FROM pg_sequences "
+                                    "WHERE last_value IS NOT NULL")
+            for schema, sequence in used:
+                await conn.execute(f'ALTER SEQUENCE "{schema}"."{sequence}" RESTART')
+    finally:
+        await conn.close()
 
 
 @pytest.fixture
 async def database(database_url):
     db = Database(database_url)
-    if not db.is_sqlite:
-        await _empty(db)  # a test that died half-way must not leak into the next one
     yield db
-    if not db.is_sqlite:
-        await _empty(db)
     await db.dispose()
 
 
@@ -111,11 +111,13 @@ def plain_settings(tmp_path) -> Settings:
 
 
 @pytest.fixture
-def live_server(database, database_url, tmp_path):
-    """A real `harmwatch serve` on the test database (SQLite and PostgreSQL)."""
-    from tests.live import serve
+def live_server(database, settings):
+    """The app and its bot as `harmwatch serve` runs them, on the test database (SQLite and
+    PostgreSQL), over real HTTP: uvicorn in a thread of this process, so no process start per
+    test. The process itself (start, stop, the CLI) is tested through tests.live.serve."""
+    from tests.live import serve_here
 
-    with serve(database_url, tmp_path) as base_url:
+    with serve_here(settings) as base_url:
         yield base_url
 
 

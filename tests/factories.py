@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from datetime import date
 from typing import Any
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from harmwatch.accounts.models import Role, User
 from harmwatch.accounts.service import create_user
+from harmwatch.forms import FORM_VERSIONS, FORMS, Form, Question
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Report
 from harmwatch.reports.service import new_ref_code
@@ -48,3 +50,15 @@ async def make_report(session: AsyncSession, *, reporter: Reporter | None = None
     session.add(report)
     await session.flush()
     return report
+
+
+def new_form_version(monkeypatch, form: Form, *, labels: dict[str, str] | None = None,
+                     added: tuple[Question, ...] = ()) -> Form:
+    """The next version of `form`, current for this test only (earlier versions stay readable):
+    some questions relabelled, new questions added before the closing two."""
+    questions = [dataclasses.replace(q, label=(labels or {}).get(q.id, q.label)) for q in form.questions]
+    changed = dataclasses.replace(form, version=form.version + 1,
+                                  questions=(*questions[:-2], *added, *questions[-2:]))
+    monkeypatch.setitem(FORM_VERSIONS, (changed.id, changed.version), changed)
+    monkeypatch.setitem(FORMS, changed.id, changed)
+    return changed

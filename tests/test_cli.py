@@ -1,6 +1,8 @@
 """The `harmwatch` command, run as a real process on SQLite and PostgreSQL."""
 
 import os
+import signal
+import time
 import subprocess
 import sys
 
@@ -94,3 +96,32 @@ async def test_demo_prepares_once_and_prints_the_log_ins(database, database_url,
     second = harmwatch(database_url, tmp_path, "demo")
     assert second.returncode == 0 and "Seeded" not in second.stdout
     assert await _count(database, Report) == 500 and await _count(database, User) == 2
+
+
+def test_serve_stops_cleanly_while_the_bot_and_the_web_chat_long_poll(tmp_path):
+    """SIGTERM with the bot's getUpdates and a web chat's long poll both waiting in the sandbox:
+    both are answered, the process exits 0, and nothing is logged as an error."""
+    import concurrent.futures
+
+    import httpx
+
+    from tests.live import running
+
+    with running(f"sqlite+aiosqlite:///{tmp_path}/serve.db", tmp_path) as served:
+        deadline = time.monotonic() + 60
+        while "Bot running against the sandbox" not in served.log():  # the bot is long polling
+            assert served.process.poll() is None and time.monotonic() < deadline, served.log()
+            time.sleep(0.05)
+        control = f"{served.url}/sandbox/control"
+        user = httpx.post(f"{control}/users", json={}).json()
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            web_chat = pool.submit(httpx.get, f"{control}/chats/{user['id']}/messages",
+                                   params={"wait": 25}, timeout=60)
+            assert httpx.get(f"{control}/chats/{user['id']}").status_code == 200  # after the poll arrived
+            status = served.stop()
+            answered = web_chat.result()
+    log = served.log()
+    assert status == -signal.SIGTERM, log  # uvicorn re-raises the signal once it has shut down
+    assert answered.status_code == 200 and answered.json()["messages"] == []
+    assert "Traceback" not in log and "ERROR" not in log, log
+    assert "Application shutdown complete" in log and "Finished server process" in log

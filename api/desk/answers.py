@@ -8,7 +8,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from harmwatch.forms.model import Form, Question
+from harmwatch.forms import get_form
+from harmwatch.forms.model import Question
 from harmwatch.forms.summary import Day, Msg, PlaceName, Verbatim, describe
 from harmwatch.i18n import gettext
 
@@ -26,18 +27,6 @@ class AnswerRow:
     question_id: str
     label: str
     parts: tuple[Part, ...]
-
-
-def forms() -> dict[str, Form]:
-    """The shipped forms by id (harmwatch.forms.FORMS once the form engine exports it)."""
-    try:
-        from harmwatch.forms import FORMS  # type: ignore[attr-defined]
-    except ImportError:
-        from harmwatch.forms.access import ACCESS_FORM
-        from harmwatch.forms.harm import HARM_FORM
-
-        return {HARM_FORM.id: HARM_FORM, ACCESS_FORM.id: ACCESS_FORM}
-    return dict(FORMS) if isinstance(FORMS, dict) else {f.id: f for f in FORMS}
 
 
 def _parts(lang: str, question: Question, value: Any, place_name) -> tuple[Part, ...]:
@@ -59,9 +48,14 @@ def _raw(value: Any) -> tuple[Part, ...]:
     return (Part(text, True),)
 
 
-def rows(form_id: str, answers: dict[str, Any], lang: str, place_name) -> list[AnswerRow]:
-    """Every answer, in the form's order; answers the form does not know come last, raw."""
-    form = forms().get(form_id)
+def rows(form_id: str, form_version: int, answers: dict[str, Any], lang: str, place_name) -> list[AnswerRow]:
+    """Every answer under its question in the form version it answered, in that version's order;
+    answers the form does not know (or a form no longer shipped) come last, raw."""
+    try:
+        form = get_form(form_id, form_version)
+    except KeyError:
+        log.warning("form %s version %s is not shipped; answers shown raw", form_id, form_version)
+        form = None
     out: list[AnswerRow] = []
     known: set[str] = set()
     for question in form.questions if form else ():

@@ -73,8 +73,10 @@ async def release(request: Request, session: SessionDep, user: CurrentUser, repo
     return see_other(queue_url(queue_qs))
 
 
-async def _bulk_form(request: Request, session, form) -> tuple[list, str, User | None, str | None]:
-    """The selected reports, the action and (for "assign") the assignee, from the queue's form."""
+async def _bulk_form(request: Request, session) -> tuple[list, str, User | None, str | None] | None:
+    """The selected reports, the action and (for "assign") the assignee, from the queue's form;
+    None (with a message) when nothing usable was chosen."""
+    form = await request.form()
     ids = []
     for raw in form.getlist("ids")[: bulk.MAX_BULK]:
         try:
@@ -86,17 +88,20 @@ async def _bulk_form(request: Request, session, form) -> tuple[list, str, User |
     if action.startswith("assign:"):
         action, raw = "assign", action.split(":", 1)[1]
         assignee = await session.get(User, ident(raw)) if raw.isdigit() else None
-    return await bulk.reports_by_id(session, ids), action, assignee, queue_context(form)
+    reports = await bulk.reports_by_id(session, ids)
+    if not reports or action not in bulk.ACTIONS or (action == "assign" and assignee is None):
+        error(request, "bulk_nothing")
+        return None
+    return reports, action, assignee, queue_context(form)
 
 
 @router.post("/reports/bulk")
 async def bulk_confirm(request: Request, session: SessionDep, user: CurrentUser):
     """Say what the chosen action will do to the selected reports, and ask for a yes."""
-    form = await request.form()
-    reports, action, assignee, queue_qs = await _bulk_form(request, session, form)
-    if not reports or action not in bulk.ACTIONS or (action == "assign" and assignee is None):
-        error(request, "bulk_nothing")
-        return see_other(queue_url(queue_qs))
+    chosen = await _bulk_form(request, session)
+    if chosen is None:
+        return see_other(queue_url(queue_context(await request.form())))
+    reports, action, assignee, queue_qs = chosen
     return render(request, "desk/bulk_confirm.html", {"reports": reports, "action": action, "assignee": assignee,
                                                       "queue_qs": queue_qs})
 
@@ -104,11 +109,10 @@ async def bulk_confirm(request: Request, session: SessionDep, user: CurrentUser)
 @router.post("/reports/bulk/apply")
 async def bulk_apply(request: Request, session: SessionDep, user: CurrentUser):
     """Apply the confirmed action to each report; the ones that cannot move are counted apart."""
-    form = await request.form()
-    reports, action, assignee, queue_qs = await _bulk_form(request, session, form)
-    if not reports or action not in bulk.ACTIONS or (action == "assign" and assignee is None):
-        error(request, "bulk_nothing")
-        return see_other(queue_url(queue_qs))
+    chosen = await _bulk_form(request, session)
+    if chosen is None:
+        return see_other(queue_url(queue_context(await request.form())))
+    reports, action, assignee, queue_qs = chosen
     result = await bulk.apply(session, reports, action=action, user=user, assignee=assignee)
     flash(request, "notice", N_("Done for %(done)s of %(total)s selected reports."), done=len(result.done),
           total=len(reports))

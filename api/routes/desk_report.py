@@ -75,7 +75,8 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         authors.update(dict(rows.all()))
     return render(request, "desk/report.html", {
         "report": report,
-        "answers": answers.rows(report.form_id, report.answers, lang, lambda p: gazetteer.name(p, lang)),
+        "answers": answers.rows(report.form_id, report.form_version, report.answers, lang,
+                                lambda p: gazetteer.name(p, lang)),
         "reporter": reporter,
         "record": await track_record(session, reporter.id) if reporter else None,
         "media": media,

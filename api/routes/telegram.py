@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 SANDBOX_TOKEN = "7000000001:harmwatch-sandbox-token"
 MAX_UPDATE_BYTES = 1_000_000
+STARTING_GRACE = 30.0  # seconds a stop waits for the bot's start against the sandbox to finish
 
 
 @router.post("/telegram/webhook")
@@ -79,7 +80,6 @@ async def running_bot(app: FastAPI, settings: Settings, db: Database, port: int 
         places = await gazetteer(session)
     bot = ReporterBot(settings, db, places)
     app.state.reporter_bot = bot
-    starting: asyncio.Task | None = None
     if settings.uses_sandbox:
         if port is None:
             yield
@@ -92,7 +92,7 @@ async def running_bot(app: FastAPI, settings: Settings, db: Database, port: int 
             await bot.start(polling=True)
             log.info("Bot running against the sandbox: open %s/sandbox/", local)
 
-        starting = asyncio.create_task(start_later(), name="start-bot")
+        app.state.bot_starting = asyncio.create_task(start_later(), name="start-bot")
     else:
         polling = not settings.telegram_webhook_url
         bot.build(token=settings.telegram_token, api_url=settings.telegram_api_url.rstrip("/"), polling=polling)
@@ -100,9 +100,24 @@ async def running_bot(app: FastAPI, settings: Settings, db: Database, port: int 
     try:
         yield
     finally:
-        if starting is not None:
+        await stop_bot(app)
+
+
+async def stop_bot(app: FastAPI) -> None:
+    """Stop the bot, then end the sandbox's long polls. `harmwatch serve` calls this as soon as
+    it is asked to stop, while the sandbox still answers the bot's last getUpdates; the lifespan
+    calls it again at the end, which then does nothing more."""
+    starting: asyncio.Task | None = getattr(app.state, "bot_starting", None)
+    if starting is not None and not starting.done():
+        # Let a start under way finish (the server still answers): a start cut off half-way
+        # leaves PTB's updater unable to stop cleanly. Cancelled only if the server never came up.
+        done, _ = await asyncio.wait({starting}, timeout=STARTING_GRACE)
+        if not done:
             starting.cancel()
-            await asyncio.gather(starting, return_exceptions=True)
+        await asyncio.gather(starting, return_exceptions=True)
+    bot: ReporterBot | None = getattr(app.state, "reporter_bot", None)
+    if bot is not None:
         await bot.stop()
-        if settings.uses_sandbox:
-            await app.state.sandbox.aclose()
+    sandbox: SandboxState | None = getattr(app.state, "sandbox", None)
+    if sandbox is not None:
+        await sandbox.aclose()

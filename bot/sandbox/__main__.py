@@ -7,6 +7,7 @@ import argparse
 
 import uvicorn
 
+from .background import PromptShutdownServer, end_long_polls
 from .server import create_sandbox_app
 from .state import SandboxState
 
@@ -20,9 +21,9 @@ def main() -> None:
     args = parser.parse_args()
     print(f"Telegram sandbox: web chat at http://{args.host}:{args.port}/ , "
           f"Bot API root http://{args.host}:{args.port} (nothing goes to Telegram)")
-    uvicorn.run(create_sandbox_app(SandboxState(token=args.token)), host=args.host,
-                port=args.port, log_level="info",
-                timeout_graceful_shutdown=2)  # the web chat holds long polls open
+    app = create_sandbox_app(SandboxState(token=args.token))
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=2)
+    PromptShutdownServer(config, end_long_polls(app)).run()
 
 
 if __name__ == "__main__":

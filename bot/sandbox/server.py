@@ -16,7 +16,8 @@ def create_sandbox_app(state: SandboxState | None = None) -> Starlette:
     """A Starlette app over `state` (a fresh SandboxState when None), kept in app.state.sandbox.
 
     Mounted in another app, Starlette does not run this app's lifespan: the host should call
-    `await app.state.sandbox.aclose()` on shutdown to stop webhook delivery and long polls.
+    `await app.state.sandbox.aclose()` when it starts shutting down, to stop webhook delivery and
+    long polls (`background.PromptShutdownServer` does it before uvicorn waits for open requests).
     """
     sandbox = state if state is not None else SandboxState()
 

@@ -128,6 +128,7 @@ class SandboxState:
         self._changed = asyncio.Event()
         self.generation = 0  # bumped by reset(): wakes and ends every waiting long poll
         self.poll_generation = 0  # bumped by each getUpdates: a newer one ends the older one
+        self.closed = False  # set by aclose(): the host is stopping, long polls answer at once
         self.dispatcher: Any = None  # webhook.WebhookDispatcher, created lazily in the loop
         self.reset()
 
@@ -159,7 +160,9 @@ class SandboxState:
         self.notify()
 
     async def aclose(self) -> None:
-        """Stop webhook delivery and wake every long poll; call on shutdown of the host app."""
+        """Stop webhook delivery and end every long poll, now and from now on; call when the host
+        app starts shutting down (before its server waits for open requests)."""
+        self.closed = True
         if self.dispatcher is not None:
             await self.dispatcher.aclose()
         self.generation += 1
@@ -174,14 +177,14 @@ class SandboxState:
 
     async def wait_for(self, probe: Callable[[], T], timeout: float) -> T:
         """Return probe()'s first truthy result, re-checked on each change, or its last result
-        when `timeout` seconds pass or the world is reset."""
+        when `timeout` seconds pass, the world is reset or the sandbox is closed."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max(timeout, 0)
         generation = self.generation
         while True:
             result = probe()
             remaining = deadline - loop.time()
-            if result or remaining <= 0 or generation != self.generation:
+            if result or remaining <= 0 or generation != self.generation or self.closed:
                 return result
             try:
                 await asyncio.wait_for(self._changed.wait(), remaining)

@@ -34,8 +34,12 @@ from harmwatch.forms.inputs import (
 from harmwatch.forms.model import NONE, PENDING, UNKNOWN, Form, Kind, Option, Question
 from harmwatch.forms.summary import SummaryLine, describe, display, summary
 
-# The forms of this process's deployment (HARMWATCH_CONFIG), built once at import.
+# The version of each form that new drafts start on, as this process's deployment
+# (HARMWATCH_CONFIG) asks it; built once at import.
 FORMS: dict[str, Form] = {HARM_FORM.id: HARM_FORM, ACCESS_FORM.id: ACCESS_FORM}
+# Every version a stored draft or report may have answered. A form that changes gets a new
+# version and its old one stays here, so that a report is always read with its own questions.
+FORM_VERSIONS: dict[tuple[str, int], Form] = {(form.id, form.version): form for form in FORMS.values()}
 
 
 def forms_for(deployment: Deployment) -> dict[str, Form]:
@@ -43,15 +47,19 @@ def forms_for(deployment: Deployment) -> dict[str, Form]:
     return {form.id: form for form in (harm_form(deployment), access_form(deployment))}
 
 
-def get_form(form_id: str) -> Form:
-    """A form by id; KeyError for an unknown one."""
-    return FORMS[form_id]
+def get_form(form_id: str, version: int | None = None) -> Form:
+    """A form by id: the `version` a draft or report answered, or the current one when None.
+    KeyError for an unknown form or version."""
+    if version is None:
+        return FORMS[form_id]
+    return FORM_VERSIONS[(form_id, version)]
 
 
 __all__ = [
-    "ACCESS_FORM", "FORMS", "HARM_FORM", "NONE", "PENDING", "UNKNOWN",
+    "ACCESS_FORM", "FORMS", "FORM_VERSIONS", "HARM_FORM", "NONE", "PENDING", "UNKNOWN",
     "AnswerError", "Choice", "Done", "Form", "Kind", "Location", "MediaAdded", "MediaDone", "Option",
     "PlaceCode", "PlaceRef", "PlaceText", "Places", "Question", "RawAnswer", "SummaryLine", "Text", "Toggle",
-    "access_form", "answer", "describe", "display", "forms_for", "frame", "get_form", "harm_form", "is_complete", "next_question", "selected",
+    "access_form", "answer", "describe", "display", "forms_for", "frame", "get_form", "harm_form", "is_complete",
+    "next_question", "selected",
     "settle", "skip", "summary", "visible_questions",
 ]

@@ -242,6 +242,8 @@ def _multi_choice(q: Question, raw: RawAnswer, kept: dict[str, Any], pending: di
 
 
 def _count(q: Question, raw: RawAnswer, kept: dict[str, Any]) -> Any:
+    if q.kind is Kind.INTEGER:
+        return _integer(q, raw)
     if raw == Choice(NONE):
         value: Any = {"min": 0, "max": 0}
     elif isinstance(raw, Text):
@@ -249,14 +251,19 @@ def _count(q: Question, raw: RawAnswer, kept: dict[str, Any]) -> Any:
                                     allow_unknown=q.allow_unknown)
     else:
         raise AnswerError(_HINTS[q.kind])
-    if q.kind is Kind.INTEGER:
-        if value is not None and (value["min"] != value["max"] or value.get("approximate")):
-            raise AnswerError(_HINTS[Kind.INTEGER])
-        return None if value is None else value["min"]
     if _exceeds_whole(q, value, kept):
         raise AnswerError(N_("That is more than the total you gave before (%(max)s). Please check the number."),
                           max=kept[q.part_of]["max"])
     return value
+
+
+def _integer(q: Question, raw: RawAnswer) -> int | None:
+    if raw == Choice(NONE):
+        return 0
+    if isinstance(raw, Text):
+        return parsing.parse_integer(raw.text, min_value=q.min_value, max_value=q.max_value,
+                                     allow_unknown=q.allow_unknown)
+    raise AnswerError(_HINTS[Kind.INTEGER])
 
 
 _DAY_BUTTONS = {"today": 0, "yesterday": 1}

@@ -8,13 +8,6 @@ class ReportType(StrEnum):
     ACCESS = "access"
 
 
-class Channel(StrEnum):
-    TELEGRAM = "telegram"
-    WEB = "web"
-    API = "api"
-    SEED = "seed"
-
-
 class ReportStatus(StrEnum):
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"

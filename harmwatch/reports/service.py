@@ -87,7 +87,7 @@ def _media_ids(form, answers: dict[str, Any]) -> list[int]:
 async def submit_draft(session: AsyncSession, draft: Draft, *, reporter: Reporter, channel: str = "telegram",
                        lang: str = "en") -> Report:
     """The draft becomes a report with a fresh reference code; its files move onto the report."""
-    form = get_form(draft.form_id)
+    form = get_form(draft.form_id, draft.form_version)  # the report answered the draft's version
     if not is_complete(form, draft.answers):
         raise DraftIncomplete()
     _, kept = settle(form, draft.answers)

@@ -1,5 +1,5 @@
-"""`harmwatch serve` with the bot inside: webhook mode against a sandbox standing in for
-Telegram, a forged webhook refused, and the built-in sandbox used from a browser."""
+"""The app with the bot inside, as `harmwatch serve` runs it: webhook mode against a sandbox
+standing in for Telegram, a forged webhook refused, and the built-in sandbox used from a browser."""
 
 import asyncio
 
@@ -8,13 +8,13 @@ import pytest
 import sqlalchemy as sa
 
 from bot.sandbox import SandboxClient, SandboxState, create_sandbox_app
-from bot.sandbox.background import serve_in_thread
+from bot.sandbox.background import bound_socket, serve_in_thread
 from harmwatch.database import Database
 from harmwatch.messaging.models import ProcessedUpdate
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Report
 from tests.bot.chatting import Chatter
-from tests.live import free_port, serve
+from tests.live import serve_here
 
 TOKEN = "123456789:AAHwebhook-test-token_0123456789abcdef"
 
@@ -36,10 +36,11 @@ def telegram():
 
 
 @pytest.fixture
-def webhook_server(telegram, database, database_url, tmp_path):
-    port = free_port()
-    with serve(database_url, tmp_path, port=port, telegram_token=TOKEN, telegram_api_url=telegram,
-               telegram_webhook_url=f"http://127.0.0.1:{port}/telegram/webhook") as base:
+def webhook_server(telegram, database, settings):
+    sock = bound_socket()
+    settings.telegram_token, settings.telegram_api_url = TOKEN, telegram
+    settings.telegram_webhook_url = f"http://127.0.0.1:{sock.getsockname()[1]}/telegram/webhook"
+    with serve_here(settings, sock=sock) as base:
         yield base
 
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from harmwatch.accounts.models import Role, User
 from harmwatch.audit.models import AuditEvent
 from tests.api.desk.conftest import PASSWORD, csrf_of, log_in, post, with_two_factor
+from tests.conftest import one_database
 from tests.factories import make_user
 
 
@@ -29,6 +30,7 @@ async def test_log_in_sets_a_signed_http_only_same_site_cookie(client, monitor, 
     assert "login.succeeded" in await actions(database, "user:mona")
 
 
+@one_database
 async def test_cookie_is_secure_over_https(app, monitor):
     import httpx
 
@@ -147,6 +149,7 @@ async def test_log_out_everywhere_ends_other_sessions(app, client, monitor):
     assert (await client.get("/")).status_code == 303
 
 
+@one_database
 async def test_tampered_cookie_is_no_session(client, monitor):
     await log_in(client, monitor.name)
     value = client.cookies["hw_desk"]
@@ -163,11 +166,13 @@ async def test_language_choice_makes_the_desk_right_to_left(as_monitor, database
         assert (await session.scalar(sa.select(User.lang).where(User.name == "mona"))) == "ar"
 
 
+@one_database
 async def test_log_in_page_follows_the_browser_language(client):
     page = await client.get("/login", headers={"accept-language": "fa-IR,fa;q=0.9"})
     assert 'dir="rtl"' in page.text and 'lang="fa"' in page.text
 
 
+@one_database
 async def test_next_never_leaves_the_site(client, monitor):
     token = csrf_of((await client.get("/login")).text)
     response = await client.post("/login", data={"csrf_token": token, "name": monitor.name, "password": PASSWORD,

@@ -18,12 +18,12 @@ from bot.sandbox.client import SandboxClient
 from harmwatch.accounts.models import Role
 from harmwatch.audit.models import AuditEvent
 from harmwatch.messaging.models import OutboxMessage
-from harmwatch.places.gazetteer import builtin_gazetteer
 from harmwatch.reports.models import Report
 from harmwatch.review import service as review
 from tests.api.desk.conftest import with_two_factor
 from tests.bot.chatting import Chatter
 from tests.factories import make_report, make_reporter, make_user
+from tests.walks import report_harm_in_the_bot
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -183,29 +183,7 @@ async def test_arabic_desk_is_right_to_left_and_fits_360_px(browser, live_server
 
 async def submit_through_the_bot(chatter: Chatter) -> str:
     """An English harm report, sent in the sandbox the way a reporter would; its reference."""
-    await chatter.say("/start")
-    await chatter.tap("Civilians harmed")
-    await chatter.tap("Air or drone strike")
-    await chatter.say("Aleppo")
-    await chatter.tap(builtin_gazetteer().name("SY0200", "en"))
-    await chatter.tap("Skip")  # no map point
-    await chatter.say("20/11/2026")
-    await chatter.tap("That exact day")
-    await chatter.tap("Night")
-    await chatter.say("3-5")  # killed
-    await chatter.say("2")  # children among them
-    await chatter.say("10")  # injured
-    await chatter.tap("I don't know")  # children injured
-    await chatter.tap("None")  # missing
-    await chatter.tap("Guided bomb or missile")
-    await chatter.toggle("Home")
-    await chatter.tap("Done")
-    await chatter.tap("I don't know")  # attribution
-    await chatter.toggle("A witness told me")
-    await chatter.tap("Done")
-    await chatter.say("A night strike on the <b>market</b> street")
-    await chatter.tap("No files")
-    reply = await chatter.tap("Send the report")
+    reply = await report_harm_in_the_bot(chatter)
     return re.search(r"HW-[0-9A-Z]{4}-[0-9A-Z]{4}", reply["text"]).group(0)
 
 

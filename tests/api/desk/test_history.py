@@ -14,6 +14,7 @@ async def test_the_report_page_shows_its_history_with_what_changed(as_monitor, m
         await review.claim(session, report, user=monitor)
         await review.reject(session, report, user=monitor, reason="spam")
     page = (await as_monitor.get(f"/reports/{report.id}")).text
+    assert page.count('id="history"') == 1 and f"<title>{report.ref_code} · Harmwatch</title>" in page
     timeline = page.split('id="history"')[1]
     assert timeline.index("Claimed") < timeline.index("Rejected")
     assert "<code dir=\"ltr\">status</code>: <del>in_review</del> → <ins>rejected</ins>" in timeline

@@ -9,7 +9,8 @@ from PIL import Image
 from harmwatch.audit.models import AuditEvent
 from harmwatch.reports.models import Media
 from tests.api.desk.conftest import post
-from tests.factories import make_report, make_reporter
+from harmwatch.forms import HARM_FORM
+from tests.factories import make_report, make_reporter, new_form_version
 
 GPS_IFD = 0x8825
 
@@ -35,6 +36,18 @@ async def add_media(session, settings, report, data: bytes, mime: str = "image/j
     report.has_media = True
     await session.flush()
     return media
+
+
+async def test_a_report_is_read_with_the_form_version_it_answered(as_monitor, database, monkeypatch):
+    async with database.transaction() as session:
+        old = await make_report(session, form_version=1, answers={"killed": {"min": 2, "max": 5}})
+    new_form_version(monkeypatch, HARM_FORM, labels={"killed": "How many civilians died?"})
+    async with database.transaction() as session:
+        new = await make_report(session, form_version=2, answers={"killed": {"min": 1, "max": 1}})
+    old_page = (await as_monitor.get(f"/reports/{old.id}")).text
+    assert "How many people were killed?" in old_page and "How many civilians died?" not in old_page
+    new_page = (await as_monitor.get(f"/reports/{new.id}")).text
+    assert "How many civilians died?" in new_page and "How many people were killed?" not in new_page
 
 
 async def test_answers_are_labelled_and_own_words_kept(as_monitor, database):

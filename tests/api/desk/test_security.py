@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from harmwatch.accounts.models import User
 from harmwatch.reports.models import Report
 from tests.api.desk.conftest import post
+from tests.conftest import one_database
 from tests.factories import make_report
 
 
@@ -19,6 +20,7 @@ async def test_post_without_csrf_token_is_403_and_changes_nothing(as_monitor, da
         assert (await session.get(Report, report.id)).status == "submitted"
 
 
+@one_database
 async def test_log_in_form_needs_csrf_too(client, monitor):
     response = await client.post("/login", data={"name": monitor.name, "password": "correct horse battery"})
     assert response.status_code == 403
@@ -52,6 +54,7 @@ async def test_html_and_script_in_report_fields_render_inert(as_monitor, databas
     assert "&lt;script&gt;" in (await as_monitor.get(f"/reports/{report.id}")).text
 
 
+@one_database
 async def test_pages_carry_a_strict_content_security_policy(as_monitor):
     response = await as_monitor.get("/")
     policy = response.headers["content-security-policy"]
@@ -60,6 +63,7 @@ async def test_pages_carry_a_strict_content_security_policy(as_monitor):
     assert "http://" not in response.text.replace("http://www.w3.org", "") and "https://" not in response.text
 
 
+@one_database
 async def test_not_logged_in_goes_to_log_in_and_back(client):
     response = await client.get("/reports/1?x=1")
     assert response.status_code == 303 and response.headers["location"] == "/login?next=/reports/1%3Fx%3D1"
@@ -83,6 +87,7 @@ async def test_bad_form_values_get_a_translated_message_and_change_nothing(as_mo
         assert (await session.get(Report, report.id)).status == "in_review"
 
 
+@one_database
 async def test_bad_queue_filters_are_reported_not_fatal(as_monitor):
     page = await as_monitor.get("/?from=yesterday&grade=superb&sort=random")
     assert page.status_code == 200

@@ -11,6 +11,7 @@ from babel.support import Translations
 from api.desk import templating
 from harmwatch import i18n
 from tests.api.desk.conftest import post
+from tests.conftest import one_database
 
 FRENCH = {
     "%(field)s: enter a date as YYYY-MM-DD.": "%(field)s : saisissez une date AAAA-MM-JJ.",
@@ -39,6 +40,7 @@ def french(monkeypatch):
     templating.environment.cache_clear()
 
 
+@one_database
 async def test_validation_message_is_translated(french, as_monitor):
     await post(as_monitor, "/account/language", {"lang": "fr"})
     page = (await as_monitor.get("/?from=hier")).text

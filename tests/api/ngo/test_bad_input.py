@@ -10,6 +10,7 @@ import pytest
 
 from harmwatch.exports.cursor import CursorSigner, Position
 from tests.api.ngo.conftest import EARLIER, bearer
+from tests.conftest import one_database
 
 
 @pytest.mark.parametrize("path, params, parameter, error", [
@@ -45,6 +46,7 @@ async def test_bad_parameters_are_named_in_a_422(client, token, known, path, par
     assert body["message"]
 
 
+@one_database
 async def test_a_tampered_cursor_is_a_400(client, token, known):
     first = (await client.get("/api/v1/incidents", params={"limit": 1}, headers=bearer(token))).json()
     cursor = first["next_cursor"]
@@ -70,12 +72,14 @@ async def test_a_cursor_made_for_other_filters_or_expired_is_a_400(client, token
     assert response.status_code == 400 and response.json()["error"] == "cursor_expired"
 
 
+@one_database
 async def test_a_cursor_signed_with_another_key_is_refused(client, token, known):
     forged = CursorSigner(b"k" * 32).dump(Position(EARLIER, 1), {})
     response = await client.get("/api/v1/incidents", params={"cursor": forged}, headers=bearer(token))
     assert response.status_code == 400 and response.json()["error"] == "cursor_invalid"
 
 
+@one_database
 async def test_unknown_paths_and_methods_are_not_server_errors(client, token):
     assert (await client.get("/api/v1/nothing", headers=bearer(token))).status_code == 404
     response = await client.post("/api/v1/incidents", headers=bearer(token))

@@ -8,6 +8,7 @@ import re
 from harmwatch.exports.columns import COLUMN_NAMES
 from harmwatch.i18n import LANGUAGES
 from tests.api.ngo.conftest import bearer
+from tests.conftest import one_database
 
 
 async def test_places_by_level_and_parent_with_names_in_every_language(client, token):
@@ -34,6 +35,7 @@ async def test_the_taxonomy_has_every_code_in_every_language_or_one(client, toke
     assert [c["code"] for c in arabic["kinds"][1]["codes"]] == [c["code"] for c in every["kinds"][1]["codes"]]
 
 
+@one_database
 async def test_every_field_and_parameter_has_a_description_and_an_example(client):
     document = (await client.get("/api/v1/openapi.json")).json()
     incident = document["components"]["schemas"]["IncidentRecord"]["properties"]
@@ -52,6 +54,7 @@ async def test_every_field_and_parameter_has_a_description_and_an_example(client
                 assert parameter["schema"].get("examples") or parameter.get("examples"), (path, parameter["name"])
 
 
+@one_database
 async def test_the_docs_page_is_served_without_a_token_or_anything_from_elsewhere(client):
     response = await client.get("/api/v1/docs")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")

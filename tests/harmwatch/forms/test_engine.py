@@ -61,6 +61,17 @@ def test_get_form_finds_both_forms():
         get_form("nope")
 
 
+def test_get_form_finds_the_version_asked_for_and_the_current_one_by_default(monkeypatch):
+    from tests.factories import new_form_version
+
+    assert get_form("harm", 1) is HARM_FORM
+    with pytest.raises(KeyError):
+        get_form("harm", 2)
+    second = new_form_version(monkeypatch, HARM_FORM, labels={"killed": "How many civilians died?"})
+    assert get_form("harm") is second and get_form("harm", 2) is second and get_form("harm", 1) is HARM_FORM
+    assert second.question("killed").label != HARM_FORM.question("killed").label
+
+
 def test_answer_returns_new_answers_and_leaves_the_old_ones_alone(syria):
     before = {"event_type": "grenade"}
     after = answer(HARM_FORM, before, "event_type", Choice("air_drone_strike"), today=TODAY, places=syria)

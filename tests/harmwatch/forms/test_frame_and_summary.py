@@ -7,34 +7,16 @@ from datetime import date
 from harmwatch.forms import (
     ACCESS_FORM,
     HARM_FORM,
-    NONE,
-    UNKNOWN,
     Choice,
-    Done,
     Location,
-    MediaAdded,
-    PlaceCode,
     Text,
-    Toggle,
     display,
     frame,
     summary,
 )
 from harmwatch.forms.summary import Day, Msg, PlaceName, Verbatim
 from harmwatch.reports.models import COUNT_NAMES, Report
-
-from .conftest import answer_all
-
-HARM_STEPS = [
-    ("event_type", Choice("air_drone_strike")), ("place", PlaceCode("SY02")), ("district", Text("Al Bab")),
-    ("location", Location(36.371, 37.516)), ("geo_precision", Choice("near")), ("occurred_on", Text("18/11/2026")),
-    ("time_precision", Choice("2")), ("time_of_day", Choice("night")), ("killed", Text("3-5")),
-    ("children_killed", Text("at least 1")), ("injured", Choice(UNKNOWN)), ("children_injured", Choice(UNKNOWN)),
-    ("missing", Choice(NONE)), ("weapon", Choice("barrel_bomb")), ("objects_hit", Toggle("home")),
-    ("objects_hit", Done()), ("attribution", Text("The air force")), ("sources", Toggle("witness")),
-    ("sources", Done()), ("description", Text("Two houses <b>destroyed</b>.")), ("media", MediaAdded(4)),
-    ("media", Done()),
-]
+from tests.walks import HARM_STEPS, answer_all
 
 
 def test_frame_maps_harm_answers_to_report_columns(syria):
