@@ -40,7 +40,8 @@ SECRET = "benchmark-secret-key-not-for-production"
 # ranges with about one in five unknown. $1: first number, $2: last, $3: districts, $4: governorates.
 SEED_SQL = """
 INSERT INTO incidents (report_type, event_type, access_constraint, occurred_on, time_precision, adm1_pcode,
-    adm2_pcode, lat, lon, geo_precision, export_decimals, grade, codes, summary_public, notes_private, published,
+    adm2_pcode, lat, lon, geo_precision, export_decimals, grade, codes, summary_public, notes_private, state,
+    withdrawn_reason,
     created_at, updated_at, killed_min, killed_max, injured_min, injured_max, people_not_reached_min,
     people_not_reached_max)
 SELECT CASE WHEN harm THEN 'harm' ELSE 'access' END,
@@ -53,7 +54,7 @@ SELECT CASE WHEN harm THEN 'harm' ELSE 'access' END,
        'near', 2, (ARRAY['confirmed','fair','weak','contested'])[1 + i % 4],
        CASE WHEN harm THEN '{"objects_hit": ["home", "market"], "sources": ["witness"], "weapon": "rocket"}'::jsonb
             ELSE '{"sectors": ["food", "health"], "actor_types": ["local_ngo"], "duration": "days"}'::jsonb END,
-       CASE WHEN i % 10 = 0 THEN 'Shelling near the market, "several" shops hit' ELSE '' END, 'private', true,
+       CASE WHEN i % 10 = 0 THEN 'Shelling near the market, "several" shops hit' ELSE '' END, 'private', 'published', '',
        now() - interval '1 day', now() - interval '1 hour' + i * interval '1 microsecond',
        CASE WHEN i % 5 <> 0 THEN i % 7 END, CASE WHEN i % 5 <> 0 THEN i % 7 + 3 END,
        CASE WHEN i % 4 <> 0 THEN i % 11 END, CASE WHEN i % 4 <> 0 THEN i % 11 + 5 END,
@@ -162,7 +163,7 @@ async def copy_export(url: str) -> tuple[int, float]:
 
     try:
         started = time.perf_counter()
-        await conn.copy_from_query(f"SELECT {columns} FROM incidents WHERE published ORDER BY id", output=sink,
+        await conn.copy_from_query(f"SELECT {columns} FROM incidents WHERE state = 'published' ORDER BY id", output=sink,
                                    format="csv")
         return lines, time.perf_counter() - started
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,7 +45,8 @@ class Seeder:
         places = builtin_gazetteer()
         self.districts = [(d.parent_pcode, d.pcode, d.lat, d.lon) for a in places.children(None)
                           for d in places.children(a.pcode)]
-        self.today = date.today()
+        self.now = utcnow()
+        self.today = self.now.date()  # the UTC day, whatever the server's time zone
         self.event_types = [c.value for c in taxonomy.EventType]
         self.constraints = [c.value for c in taxonomy.AccessConstraint]
         self.objects = [c.value for c in taxonomy.ObjectHit]
@@ -60,9 +61,10 @@ class Seeder:
             lang = rng.choice(self.languages)
             harm = rng.random() < 0.7
             occurred = self.today - timedelta(days=rng.randint(0, 720))
-            submitted = datetime.combine(occurred, datetime.min.time(), tzinfo=utcnow().tzinfo) + timedelta(
-                hours=rng.randint(1, 96)
-            )
+            # Reported within four days of the event, and never later than now.
+            midnight = datetime.combine(occurred, datetime.min.time(), tzinfo=UTC)
+            submitted = max(midnight, min(midnight + timedelta(hours=rng.randint(1, 96)),
+                                          self.now - timedelta(seconds=rng.randint(1, 600))))
             row: dict[str, Any] = {
                 "ref_code": "HW-" + crockford(rng.randbytes(5), 8)[:4] + "-" + crockford(rng.randbytes(5), 8)[:4],
                 "report_type": "harm" if harm else "access",
@@ -115,7 +117,9 @@ class Seeder:
             "export_decimals": 2,
             "summary_public": "",
             "notes_private": "",
-            "published": self.rng.random() < 0.85,
+            "state": "published" if self.rng.random() < 0.85 else "unpublished",
+            "merged_into_id": None,
+            "withdrawn_reason": "",
             "created_at": report["updated_at"],
             "updated_at": report["updated_at"],
         }

@@ -128,8 +128,24 @@ def flash(request: Request, category: str, msgid: str, *, field: str | None = No
     request.session["flash"] = flashes[-5:]
 
 
-def error(request: Request, code: str, **params: Any) -> None:
-    flash(request, "error", ERRORS.get(code, ERRORS["illegal_transition"]), **params)
+def error(request: Request, code: str, *, field: str | None = None, **params: Any) -> None:
+    """A service's refusal by its code; `field` (a FIELD_LABELS key) names the field at fault."""
+    label = FIELD_LABELS.get(field, field) if field else None
+    flash(request, "error", ERRORS.get(code, ERRORS["illegal_transition"]), field=label, **params)
+
+
+def keep_typed(request: Request, form_id: str, form: Any) -> None:
+    """What the monitor typed into a refused form, to show it back on the next page (not wiped)."""
+    values = {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
+    request.session["typed"] = [form_id, values]
+
+
+def typed_values(request: Request, form_id: str) -> dict[str, str] | None:
+    """The values kept by keep_typed for this form, once; None when there are none."""
+    if "session" not in request.scope or "typed" not in request.session:
+        return None
+    kept_for, values = request.session.pop("typed")
+    return values if kept_for == form_id else None
 
 
 def notice(request: Request, key: str, **params: Any) -> None:

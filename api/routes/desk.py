@@ -21,13 +21,15 @@ from api.routes import (
     desk_dashboard,
     desk_decisions,
     desk_incidents,
+    desk_lifecycle,
     desk_queue,
     desk_report,
 )
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "desk"
-ROUTERS = (desk_auth, desk_queue, desk_report, desk_decisions, desk_incidents, desk_collab, desk_admin,
-           desk_audit, desk_dashboard)
+# desk_lifecycle before desk_incidents: its /incidents/{id}/withdraw and /reopen come first.
+ROUTERS = (desk_auth, desk_queue, desk_report, desk_decisions, desk_lifecycle, desk_incidents, desk_collab,
+           desk_admin, desk_audit, desk_dashboard)
 
 
 async def _login_required(request: Request, exc: LoginRequired):

@@ -12,7 +12,7 @@ from api.desk import validation as check
 from api.desk.messages import FIELD_LABELS
 from api.desk.deps import CsrfChecked, CurrentUser, get_or_404
 from api.desk.flow import next_in_queue, queue_context, report_url
-from api.desk.templating import error, invalid, notice, see_other
+from api.desk.templating import error, invalid, keep_typed, notice, see_other
 from harmwatch import taxonomy
 from harmwatch.i18n import N_
 from harmwatch.incidents.models import Incident
@@ -23,7 +23,8 @@ from harmwatch.review import service as review
 from harmwatch.review.service import ReviewError
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
-NORMALISED_COUNTS = ("killed", "injured", "missing")
+NORMALISED_COUNTS = ("killed", "injured", "missing", "children_killed", "children_injured", "aid_workers_killed",
+                     "aid_workers_injured", "aid_workers_abducted", "people_not_reached")
 
 
 async def _onwards(request: Request, session, report: Report, queue_qs: str | None):
@@ -61,6 +62,9 @@ async def _verify_fields(session, report: Report, form) -> dict:
         high = check.integer(form.get(f"{name}_max"), FIELD_LABELS[f"{name}_max"], high=100_000)
         if low is not None and high is not None and low > high:
             raise check.Invalid("integer", FIELD_LABELS[f"{name}_min"], min=0, max=high)
+        if (low, high) == (getattr(report, f"{name}_min"), getattr(report, f"{name}_max")):
+            continue  # as reported: the form shows the report's own values
+
         if low is not None or high is not None:
             normalised[name] = {"min": low, "max": high}
     note = check.text(form.get("note"), N_("Note"), max_length=2000)
@@ -88,8 +92,10 @@ async def verify(request: Request, session: SessionDep, settings: SettingsDep, u
         return await _onwards(request, session, report, queue_qs)
     except check.Invalid as problem:
         invalid(request, problem)
+        keep_typed(request, "verify-form", form)
     except ReviewError as problem:
-        error(request, problem.code)
+        error(request, problem.code, **problem.details)
+        keep_typed(request, "verify-form", form)
     return see_other(report_url(report.id, queue_qs))
 
 

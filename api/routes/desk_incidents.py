@@ -10,9 +10,11 @@ from api.deps import SessionDep
 from api.desk import validation as check
 from api.desk.messages import FIELD_LABELS
 from api.desk.deps import CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
-from api.desk.templating import error, invalid, notice, render, see_other
+from api.desk.templating import error, invalid, keep_typed, notice, render, see_other, typed_values
 from harmwatch.i18n import N_
+from harmwatch.incidents import lifecycle, provenance
 from harmwatch.incidents import service as incidents
+from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 from harmwatch.incidents.service import IncidentError
 from harmwatch.reports.enums import ReportStatus
@@ -31,7 +33,8 @@ async def incident_list(request: Request, session: SessionDep, user: CurrentUser
     """Incidents, newest first, a page at a time."""
     query = select(Incident)
     if published in ("yes", "no"):
-        query = query.where(Incident.published.is_(published == "yes"))
+        shown = Incident.state == IncidentState.PUBLISHED.value
+        query = query.where(shown if published == "yes" else ~shown)
     if type in ("harm", "access"):
         query = query.where(Incident.report_type == type)
     if after and after.isdigit():
@@ -49,10 +52,19 @@ async def incident_list(request: Request, session: SessionDep, user: CurrentUser
 async def incident_page(request: Request, session: SessionDep, user: CurrentUser, incident_id: str):
     """One incident with its reports and the counts they suggest."""
     incident = await get_or_404(session, Incident, incident_id)
+    if incident.state == IncidentState.MERGED:
+        survivor = await lifecycle.survivor_id(session, incident.id)
+        if survivor is not None:
+            notice(request, "merged_away", id=incident.id)
+            return see_other(f"/incidents/{survivor}")
     reports = await incidents.reports_of(session, incident)
     verified = [r for r in reports if r.status == ReportStatus.VERIFIED]
+    typed = typed_values(request, "incident-form")
     return render(request, "desk/incident.html", {
-        "incident": incident,
+        # A refused edit comes back with what the monitor typed, not the stored values.
+        "incident": {**incident.model_dump(), **typed} if typed else incident,
+        "version": incidents.version_of(incident),
+        "sources": await provenance.sources(session, incident),
         "reports": reports,
         "suggested": incidents.suggested_counts(verified),
         "count_names": COUNT_NAMES,
@@ -72,8 +84,6 @@ def _changes(form, incident: Incident) -> dict:
     changes["adm2_pcode"] = check.text(form.get("adm2_pcode"), N_("District"), max_length=16) or None
     changes["lat"] = check.number(form.get("lat"), N_("Latitude"), low=-90, high=90)
     changes["lon"] = check.number(form.get("lon"), N_("Longitude"), low=-180, high=180)
-    if (changes["lat"] is None) != (changes["lon"] is None):
-        raise check.Invalid("required", N_("Longitude") if changes["lon"] is None else N_("Latitude"))
     changes["geo_precision"] = check.code(form.get("geo_precision"), N_("Place precision"), "geo_precision",
                                           required=False)
     changes["export_decimals"] = int(check.choice(form.get("export_decimals"), N_("Export precision"),
@@ -88,44 +98,35 @@ def _changes(form, incident: Incident) -> dict:
 async def incident_save(request: Request, session: SessionDep, user: CurrentUser, incident_id: str):
     """Save the monitor's edits (ranges checked: minimum ≤ maximum, none negative)."""
     incident = await get_or_404(session, Incident, incident_id)
+    form = await request.form()
     try:
-        changes = _changes(await request.form(), incident)
+        changes = _changes(form, incident)
+        version = str(form.get("version") or "")
+        if version != incidents.version_of(incident):
+            raise IncidentError("stale")  # another monitor saved since this page was loaded
         if changes:
-            await incidents.update(session, incident, actor=actor_of(user), changes=changes)
+            await incidents.update(session, incident, actor=actor_of(user), changes=changes, version=version)
         notice(request, "incident_saved")
     except check.Invalid as problem:
         invalid(request, problem)
+        keep_typed(request, "incident-form", form)
     except IncidentError as problem:
-        error(request, problem.code)
+        error(request, problem.code, field=problem.field, **problem.details)
+        if problem.code != "stale":  # a stale form shows the current version instead
+            keep_typed(request, "incident-form", form)
     return see_other(f"/incidents/{incident.id}")
-
-
-@router.post("/incidents/{incident_id}/merge")
-async def incident_merge(request: Request, session: SessionDep, user: CurrentUser, incident_id: str):
-    """Merge other incidents (their reports move here; they are deleted)."""
-    target = await get_or_404(session, Incident, incident_id)
-    form = await request.form()
-    try:
-        numbers = check.ids(form.get("others"), N_("Incidents to merge"))
-        others = [await session.get(Incident, n) for n in dict.fromkeys(numbers)]
-        if any(o is None for o in others):
-            raise check.Invalid("ids", N_("Incidents to merge"))
-        await incidents.merge(session, target=target, others=others, actor=actor_of(user))
-        notice(request, "merged")
-    except check.Invalid as problem:
-        invalid(request, problem)
-    except IncidentError as problem:
-        error(request, problem.code)
-    return see_other(f"/incidents/{target.id}")
 
 
 @router.post("/incidents/{incident_id}/{action}")
 async def incident_publish(request: Request, session: SessionDep, user: CurrentUser, incident_id: str,
                            action: str):
-    """Publish the incident for the NGO API, or withdraw it."""
-    if action not in ("publish", "unpublish"):
+    """Publish the incident for the NGO API (withdrawing is desk_lifecycle's, with a reason)."""
+    if action != "publish":
         raise DeskHTTPError(404)
     incident = await get_or_404(session, Incident, incident_id)
-    await incidents.set_published(session, incident, actor=actor_of(user), published=action == "publish")
-    notice(request, "published" if action == "publish" else "unpublished")
+    try:
+        await lifecycle.publish(session, incident, actor=actor_of(user))
+        notice(request, "published")
+    except IncidentError as problem:
+        error(request, problem.code)
     return see_other(f"/incidents/{incident.id}")

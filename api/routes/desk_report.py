@@ -11,11 +11,12 @@ from sqlmodel import select
 from api.deps import SessionDep, SettingsDep
 from api.desk import answers
 from api.desk.deps import AdminUser, CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
-from api.desk.templating import places_of, render
+from api.desk.templating import places_of, render, typed_values
 from api.desk.flow import queue_filter
 from harmwatch.accounts.models import User
 from harmwatch.audit.models import AuditEvent
 from harmwatch.audit.service import record
+from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 from harmwatch.reporters.models import Reporter
 from harmwatch.reporters.service import track_record
@@ -33,9 +34,15 @@ COMPARED = ("report_type", "event_type", "access_constraint", "occurred_on", "ad
             "lat", "lon", *(f"{n}_{e}" for n in ("killed", "injured", "missing") for e in ("min", "max")))
 
 
+# The counts a monitor may assess on the verify form, by report type (the form's own counts).
+VERIFY_COUNTS = {"harm": ("killed", "children_killed", "injured", "children_injured", "missing"),
+                 "access": ("aid_workers_killed", "aid_workers_injured", "aid_workers_abducted", "people_not_reached")}
+
+
 async def incident_choices(session, report: Report) -> list[Incident]:
     """Incidents a report may join: same type, close in time, same governorate (or any place)."""
-    query = select(Incident).where(Incident.report_type == report.report_type)
+    query = select(Incident).where(Incident.report_type == report.report_type,
+                                   Incident.state != IncidentState.MERGED.value)
     if report.occurred_on:
         query = query.where(Incident.occurred_on.between(report.occurred_on - INCIDENT_WINDOW,
                                                          report.occurred_on + INCIDENT_WINDOW))
@@ -87,6 +94,8 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         "incident": await session.get(Incident, report.incident_id) if report.incident_id else None,
         "duplicate_of": await session.get(Report, report.duplicate_of_id) if report.duplicate_of_id else None,
         "incident_choices": await incident_choices(session, report) if mine else [],
+        "verify_typed": typed_values(request, "verify-form") or {},
+        "verified_counts": VERIFY_COUNTS[report.report_type],
         "names": authors,
         "claim_live": review.claim_is_live(report, review.utcnow()),
         "claim_seconds": review.claim_seconds_left(report, review.utcnow()),

@@ -1,5 +1,6 @@
 """The NGO API under /api/v1: verified, published incidents (paged JSON or streamed CSV, HXL,
-GeoJSON, data package), one incident, the places and the taxonomy. Bearer token required."""
+GeoJSON, data package), the change feed, one incident, the places and the taxonomy. Bearer token
+required."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Path, Query
+from fastapi.responses import JSONResponse
+from pydantic import Field
 from starlette.responses import StreamingResponse
 from starlette.types import Send
 
@@ -15,21 +18,32 @@ from api.ratelimit import RateLimiter
 from api.routes import ngo_docs
 from api.routes.ngo_auth import CallerDep, LanguageDep, current_caller
 from api.routes.ngo_errors import ERROR_RESPONSES, ApiError, ErrorBody, NgoRoute
-from api.routes.ngo_params import Format, IncidentQuery, LanguageQuery, PlacesQuery, TaxonomyQuery
-from api.routes.ngo_schemas import CSV_EXAMPLE, GEOJSON_SCHEMA, IncidentPage, IncidentRecord, PlaceList, Taxonomy
-from harmwatch.exports import reference, service
+from api.routes.ngo_params import ChangesQuery, Format, IncidentQuery, LanguageQuery, PlacesQuery, TaxonomyQuery
+from api.routes.ngo_schemas import (CSV_EXAMPLE, GEOJSON_SCHEMA, ChangePage, IncidentPage, IncidentRecord, PlaceList,
+                                    Taxonomy)
+from harmwatch.exports import changes, reference, service
 from harmwatch.exports.cursor import CursorSigner
 from harmwatch.exports.service import FILE_NAMES, MEDIA_TYPES, CursorError, ExportFormat
-from harmwatch.i18n import LANGUAGES, N_
+from harmwatch.i18n import LANGUAGES, N_, gettext
+from harmwatch.incidents import lifecycle
 from harmwatch.places.service import gazetteer
 
 router = APIRouter(prefix="/api/v1", tags=["NGO API"], route_class=NgoRoute,
                    dependencies=[Depends(current_caller)], responses=ERROR_RESPONSES)
 
+MERGED_MESSAGE = N_("This incident was merged into another one: read the incident in merged_into.")
 CURSOR_ERRORS = {
     "invalid": N_("This cursor is not valid: pass next_cursor exactly as you received it."),
     "expired": N_("This cursor has expired: start again without it, or use updated_since."),
     "other_filters": N_("This cursor was made for other filters: keep the filters while paging."),
+    "future": N_("This cursor is ahead of every change here: it comes from another database, or from before "
+                 "a restore. Start again without it."),
+}
+POSITION_ERRORS = {
+    "invalid": N_("This position is not valid: pass next_position exactly as you received it."),
+    "other_filters": N_("This position was made for other filters: keep the filters from one call to the next."),
+    "future": N_("This position is ahead of every change here: it comes from another database, or from before "
+                 "a restore. Start again without it."),
 }
 LIST_CONTENT = {
     "application/json": {"schema": {"$ref": "#/components/schemas/IncidentPage"}},
@@ -83,13 +97,47 @@ async def list_incidents(params: Annotated[IncidentQuery, Query()], session: Ses
     return {"data": page.records, "next_cursor": page.next_cursor}
 
 
+@router.get("/changes", response_model=ChangePage, responses={
+    400: {"model": ErrorBody, "description": "The position is forged, edited, made for other filters or ahead "
+          "of every change."}})
+async def list_changes(params: Annotated[ChangesQuery, Query()], session: SessionDep, settings: SettingsDep,
+                       accept: LanguageDep) -> Any:
+    """Every change to the published record since `after`, exactly once, in feed order: a
+    publication, an edit, a renamed place (the incident's current record), a withdrawal or a merge
+    (a tombstone). A change is served only once no change that could come before it is still being
+    saved. Keep `next_position` and pass it as `after` next time: no change is ever skipped."""
+    signer = CursorSigner(settings.derived_key("cursor"), salt=changes.POSITION_SALT)
+    try:
+        page = await changes.changes(session, signer, params.filters(), after=params.after, limit=params.limit,
+                                     lang=params.lang or accept)
+    except CursorError as error:
+        raise ApiError(400, f"position_{error.code}", POSITION_ERRORS[error.code], parameter="after") from None
+    return {"data": page.changes, "next_position": page.next_position, "more": page.more}
+
+
+class MergedPointer(ErrorBody):
+    """A merged incident: it lives on in `merged_into` (also the Location header)."""
+
+    status: str = Field(description="Always merged.", examples=["merged"])
+    id: int = Field(description="The incident asked for.", examples=[1041])
+    merged_into: int = Field(description="The incident it was merged into: read that one instead.", examples=[1042])
+
+
 @router.get("/incidents/{incident_id}", response_model=IncidentRecord, responses={
+    301: {"model": MergedPointer, "description": "The incident was merged into another: `Location` and "
+          "`merged_into` name the one to read.", "headers": {"Location": {"schema": {"type": "string"}}}},
     404: {"model": ErrorBody, "description": "No published incident has this id."}})
 async def get_incident(incident_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The incident's id.",
                                                          examples=[1042])],
                        params: Annotated[LanguageQuery, Query()], session: SessionDep, accept: LanguageDep) -> Any:
     """One verified, published incident, with the same fields as in the list."""
     found = await service.incident(session, incident_id, lang=params.lang or accept)
+    if found is None and (survivor := await lifecycle.survivor_id(session, incident_id)) is not None:
+        lang = params.lang or accept
+        pointer = MergedPointer(error="merged", message=gettext(lang, MERGED_MESSAGE), parameter="incident_id",
+                                status="merged", id=incident_id, merged_into=survivor)
+        location = f"/api/v1/incidents/{survivor}" + (f"?lang={params.lang}" if params.lang else "")
+        return JSONResponse(pointer.model_dump(), status_code=301, headers={"Location": location})
     if found is None:
         raise ApiError(404, "not_found", N_("There is no published incident with this id."),
                        parameter="incident_id")

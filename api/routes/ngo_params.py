@@ -3,6 +3,7 @@ parameter, a bad or reversed date, an unknown code or a huge limit is refused wi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated
@@ -36,12 +37,9 @@ LANG_FIELD = Field(default=None, description="Language of labels and place names
                    examples=["fr"])
 
 
-class IncidentQuery(Strict):
-    format: Format = Field(
-        default=Format.JSON,
-        description="json: a page of incidents and a cursor for the next. csv, hxl, geojson, datapackage: "
-                    "every matching incident, streamed in one response.",
-        examples=["csv"])
+class FilterQuery(Strict):
+    """The filters of the incidents list and of the change feed."""
+
     report_type: ReportType | None = Field(default=None, description="Only harm or only access incidents.",
                                            examples=["harm"])
     event_type: EventType | None = Field(default=None, description="Only this event type (see /taxonomy).",
@@ -55,14 +53,6 @@ class IncidentQuery(Strict):
     occurred_to: date | None = Field(default=None, description="Only incidents on or before this day.",
                                      examples=["2026-06-30"])
     grade: Grade | None = Field(default=None, description="Only this confidence grade.", examples=["confirmed"])
-    updated_since: datetime | None = Field(
-        default=None, description="Only incidents changed at or after this moment (ISO 8601; UTC if no offset). "
-        "Changes of the last two seconds wait for the next call.", examples=["2026-11-01T00:00:00Z"])
-    cursor: str | None = Field(default=None, max_length=512, description="next_cursor of the previous page "
-                               "(format=json only; same filters).", examples=["WyIyMDI2LTExLTIxVDA5OjMw..."])
-    limit: int = Field(default=100, ge=1, le=MAX_LIMIT, description="Incidents per page (format=json only).",
-                       examples=[500])
-    lang: Language | None = LANG_FIELD
 
     @field_validator("occurred_to")
     @classmethod
@@ -71,6 +61,30 @@ class IncidentQuery(Strict):
         if value is not None and start is not None and value < start:
             raise ValueError("occurred_to is before occurred_from")
         return value
+
+    def filters(self) -> IncidentFilter:
+        return IncidentFilter(
+            report_type=self.report_type, event_type=self.event_type, access_constraint=self.access_constraint,
+            adm1=self.adm1, adm2=self.adm2, occurred_from=self.occurred_from, occurred_to=self.occurred_to,
+            grade=self.grade,
+        )
+
+
+class IncidentQuery(FilterQuery):
+    format: Format = Field(
+        default=Format.JSON,
+        description="json: a page of incidents and a cursor for the next. csv, hxl, geojson, datapackage: "
+                    "every matching incident, streamed in one response.",
+        examples=["csv"])
+    updated_since: datetime | None = Field(
+        default=None, description="Only incidents changed at or after this moment (ISO 8601; UTC if no offset). "
+        "A convenience: a change whose saving took long can carry an earlier time than one you already have; "
+        "to miss nothing, follow /changes.", examples=["2026-11-01T00:00:00Z"])
+    cursor: str | None = Field(default=None, max_length=512, description="next_cursor of the previous page "
+                               "(format=json only; same filters).", examples=["WyIyMDI2LTExLTIxVDA5OjMw..."])
+    limit: int = Field(default=100, ge=1, le=MAX_LIMIT, description="Incidents per page (format=json only).",
+                       examples=[500])
+    lang: Language | None = LANG_FIELD
 
     @field_validator("updated_since")
     @classmethod
@@ -83,11 +97,7 @@ class IncidentQuery(Strict):
             raise ValueError("updated_since is out of range") from None
 
     def filters(self) -> IncidentFilter:
-        return IncidentFilter(
-            report_type=self.report_type, event_type=self.event_type, access_constraint=self.access_constraint,
-            adm1=self.adm1, adm2=self.adm2, occurred_from=self.occurred_from, occurred_to=self.occurred_to,
-            grade=self.grade, updated_since=self.updated_since,
-        )
+        return replace(super().filters(), updated_since=self.updated_since)
 
     def paging_parameter(self) -> str | None:
         """cursor or limit given with a streamed format, where they mean nothing."""
@@ -95,6 +105,14 @@ class IncidentQuery(Strict):
             if self.format is not Format.JSON and name in self.model_fields_set:
                 return name
         return None
+
+
+class ChangesQuery(FilterQuery):
+    after: str | None = Field(default=None, max_length=512, description="next_position of your previous call "
+                              "(same filters); without it the feed starts at the first change.",
+                              examples=["WzEyMzQ1LDY3OCwiNDRkMTM2..."])
+    limit: int = Field(default=100, ge=1, le=MAX_LIMIT, description="Changes per call.", examples=[500])
+    lang: Language | None = LANG_FIELD
 
 
 class LanguageQuery(Strict):

@@ -4,7 +4,7 @@ the export columns (harmwatch.exports.columns), so every format is described by 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -39,8 +39,30 @@ class IncidentPage(BaseModel):
 
     data: list[IncidentRecord] = Field(description="The incidents of this page.")  # type: ignore[valid-type]
     next_cursor: str | None = Field(description="Pass it as `cursor` for the next page; null when there is "
-                                    "nothing more now (new changes come later: keep the last updated_at and ask "
-                                    "with updated_since).", examples=["WyIyMDI2LTExLTIxVDA5OjMw..."])
+                                    "nothing more now (to follow later changes, use /changes).", examples=["WyIyMDI2LTExLTIxVDA5OjMw..."])
+
+
+class Tombstone(BaseModel):
+    """An incident that is no longer published: drop your copy (merged: its reports are now in
+    `merged_into`)."""
+
+    id: int = Field(description="The incident's id.", examples=[1042])
+    status: Literal["withdrawn", "merged"] = Field(description="withdrawn: taken back by the monitors; merged: "
+                                                   "the same event as another incident.", examples=["merged"])
+    merged_into: int | None = Field(description="The incident that took its place (merged only).",
+                                    examples=[1040])
+    updated_at: datetime = Field(description="When it was withdrawn or merged, UTC.",
+                                 examples=["2026-11-21T09:30:00Z"])
+
+
+class ChangePage(BaseModel):
+    """Changes after a position, in feed order; none is ever skipped."""
+
+    data: list[IncidentRecord | Tombstone] = Field(  # type: ignore[valid-type]
+        description="The current state of each incident changed since `after`: its record, or its tombstone.")
+    next_position: str = Field(description="Pass it as `after` next time (now if `more`, else later): it never "
+                               "expires.", examples=["WzEyMzQ1LDY3OCwiNDRkMTM2..."])
+    more: bool = Field(description="More changes are ready now.", examples=[False])
 
 
 class Place(BaseModel):

@@ -1,12 +1,12 @@
-"""The opaque page cursor: the (updated_at, id) of the last row served and a fingerprint of the
-filters, signed with a key derived from the secret, so a client can neither forge nor edit it."""
+"""Positions in the change feed, and the opaque tokens that carry them: the position of the last
+change served and a fingerprint of the filters, signed with a key derived from the secret, so a
+client can neither forge nor edit one. The incidents cursor expires; a feed position does not."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -15,19 +15,24 @@ CURSOR_MAX_AGE_SECONDS = 24 * 3600
 
 
 class CursorError(Exception):
-    """A cursor that cannot be used; `code` is invalid, expired or other_filters."""
+    """A cursor or position that cannot be used; `code` is invalid, expired, other_filters or future."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Position:
-    """Where the last page ended, in the feed's order."""
+    """Where a change sits in the feed, compared as the feed is ordered: the transaction that made
+    it (PostgreSQL's 64-bit transaction id; on SQLite, whose one writer at a time makes commit
+    order the order, the change number again), then the change's number."""
 
-    updated_at: datetime
-    id: int
+    xid: int
+    seq: int
+
+
+START = Position(0, 0)  # before every change
 
 
 def fingerprint(filters: dict[str, Any]) -> str:
@@ -37,23 +42,24 @@ def fingerprint(filters: dict[str, Any]) -> str:
 
 
 class CursorSigner:
-    def __init__(self, key: bytes) -> None:
-        self._serializer = URLSafeTimedSerializer(key, salt="incidents-cursor")
+    """Signs positions for one use (`salt`): a cursor of the incidents list is no feed position."""
+
+    def __init__(self, key: bytes, *, salt: str = "incidents-cursor") -> None:
+        self._serializer = URLSafeTimedSerializer(key, salt=salt)
 
     def dump(self, position: Position, filters: dict[str, Any]) -> str:
-        moment = position.updated_at.astimezone(UTC).isoformat(timespec="microseconds")
-        return self._serializer.dumps([moment, position.id, fingerprint(filters)])
+        return self._serializer.dumps([position.xid, position.seq, fingerprint(filters)])
 
-    def load(self, cursor: str, filters: dict[str, Any], *, max_age: int = CURSOR_MAX_AGE_SECONDS) -> Position:
+    def load(self, token: str, filters: dict[str, Any], *, max_age: int | None = CURSOR_MAX_AGE_SECONDS) -> Position:
+        """The position in `token`; max_age None: it never expires."""
         try:
-            moment, id_, digest = self._serializer.loads(cursor, max_age=max_age)
+            xid, seq, digest = self._serializer.loads(token, max_age=max_age)
         except SignatureExpired:
             raise CursorError("expired") from None
         except (BadSignature, ValueError, TypeError):
             raise CursorError("invalid") from None
         if digest != fingerprint(filters):
             raise CursorError("other_filters")
-        try:
-            return Position(datetime.fromisoformat(moment).astimezone(UTC), int(id_))
-        except (TypeError, ValueError):
-            raise CursorError("invalid") from None
+        if not (isinstance(xid, int) and isinstance(seq, int)) or min(xid, seq) < 0:
+            raise CursorError("invalid")
+        return Position(xid, seq)

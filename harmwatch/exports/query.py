@@ -1,30 +1,33 @@
-"""Which incidents NGOs see and in what order: published only, the filters, pages in
-(updated_at, id) order after a position, and the whole set streamed from a server-side cursor."""
+"""Which incidents NGOs see and in what order: published ones (and, in the change feed, the
+tombstones of withdrawn and merged ones), the filters, pages in change-feed order after a
+position, and the whole set streamed from a server-side cursor."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import anyio
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from harmwatch.database import Database, utcnow
+from harmwatch.database import Database
+from harmwatch.exports import positions
 from harmwatch.exports.cursor import Position
 from harmwatch.exports.records import SELECTED_COLUMNS
+from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 
-# A change becomes visible to paging and to updated_since this long after its timestamp. Its
-# transaction may commit a little after the timestamp was taken (or on a worker whose clock is
-# a little behind): without this margin a reader could page past it before it is committed,
-# and skip it for good.
-SETTLE = timedelta(seconds=2)
 STREAM_BATCH = 2000
+PUBLISHED = (IncidentState.PUBLISHED.value,)
+# What the change feed serves: the published record, or the tombstone of one taken back.
+FEED_STATES = (IncidentState.PUBLISHED.value, IncidentState.WITHDRAWN.value, IncidentState.MERGED.value)
 
 _T = Incident.__table__
+# Read after the record's own columns: where the row sits in the feed, and what a tombstone says.
+FEED_COLUMNS = (_T.c.state, _T.c.merged_into_id, _T.c.change_xid, _T.c.change_seq)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +48,9 @@ class IncidentFilter:
         """The filters that are set, for a cursor's fingerprint."""
         return {k: v for k, v in asdict(self).items() if v is not None}
 
-    def conditions(self) -> list[sa.ColumnElement[bool]]:
+    def conditions(self, states: Sequence[str] = PUBLISHED) -> list[sa.ColumnElement[bool]]:
         c = _T.c
-        where: list[sa.ColumnElement[bool]] = [c.published.is_(True)]
+        where: list[sa.ColumnElement[bool]] = [c.state.in_(states) if len(states) > 1 else c.state == states[0]]
         for column, value in ((c.report_type, self.report_type), (c.event_type, self.event_type),
                               (c.access_constraint, self.access_constraint), (c.adm1_pcode, self.adm1),
                               (c.adm2_pcode, self.adm2), (c.grade, self.grade)):
@@ -59,32 +62,32 @@ class IncidentFilter:
             where.append(c.occurred_on <= self.occurred_to)
         if self.updated_since is not None:
             where.append(c.updated_at >= self.updated_since)
-            where.append(c.updated_at <= settled())
         return where
 
 
-def settled() -> datetime:
-    """The newest updated_at a reader may see now (see SETTLE)."""
-    return utcnow() - SETTLE
-
-
-async def page(session: AsyncSession, filters: IncidentFilter, *, after: Position | None,
-               limit: int) -> tuple[Sequence[sa.Row], bool]:
-    """Up to `limit` rows after `after` in (updated_at, id) order, and whether more follow.
-    An incident edited after it was served moves to the end and is served again, changed."""
-    c = _T.c
-    stmt = sa.select(*SELECTED_COLUMNS).where(*filters.conditions(), c.updated_at <= settled())
+async def page(session: AsyncSession, filters: IncidentFilter, *, after: Position | None, limit: int,
+               states: Sequence[str] = PUBLISHED) -> tuple[Sequence[sa.Row], bool]:
+    """Up to `limit` rows after `after` in change-feed order, and whether more follow now. Each
+    row is the record's columns (SELECTED_COLUMNS), then FEED_COLUMNS. Only settled positions
+    are served (positions.py), so paging on later can never skip a change; an incident changed
+    after it was served moves to the end and is served again, changed."""
+    below = await positions.horizon(session)
+    stmt = sa.select(*SELECTED_COLUMNS, *FEED_COLUMNS).where(*filters.conditions(states), *positions.settled(below))
     if after is not None:
-        stmt = stmt.where(sa.tuple_(c.updated_at, c.id) > sa.tuple_(
-            sa.literal(after.updated_at, c.updated_at.type), sa.literal(after.id, c.id.type)))
-    stmt = stmt.order_by(c.updated_at, c.id).limit(limit + 1)
+        stmt = stmt.where(positions.after(after))
+    stmt = stmt.order_by(*positions.ORDER).limit(limit + 1)
     rows = (await session.execute(stmt)).all()
     return rows[:limit], len(rows) > limit
 
 
+def record_part(row: sa.Row) -> Sequence[Any]:
+    """The columns of a page row that RecordBuilder reads."""
+    return row[:len(SELECTED_COLUMNS)]
+
+
 async def one(session: AsyncSession, incident_id: int) -> sa.Row | None:
     """One published incident's row, or None (unpublished and missing look the same)."""
-    stmt = sa.select(*SELECTED_COLUMNS).where(_T.c.id == incident_id, _T.c.published.is_(True))
+    stmt = sa.select(*SELECTED_COLUMNS).where(_T.c.id == incident_id, _T.c.state == IncidentState.PUBLISHED.value)
     return (await session.execute(stmt)).first()
 
 

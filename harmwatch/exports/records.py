@@ -45,7 +45,7 @@ def _selected(name: str) -> sa.ColumnElement:
     return column
 
 
-# The only columns ever read for an export. notes_private, created_by_id and `published`
+# The only columns ever read for an export. notes_private, created_by_id and the `state`
 # itself are not selected, so they cannot leak through any format or error.
 SELECTED_NAMES = ("id", "report_type", "event_type", "access_constraint", "occurred_on", "time_precision",
                   "created_at", "adm1_pcode", "adm2_pcode", "lat", "lon", "export_decimals", "geo_precision", "grade",

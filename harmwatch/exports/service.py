@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from harmwatch.audit.service import record
 from harmwatch.database import Database
-from harmwatch.exports import pg_copy, query
-from harmwatch.exports.cursor import CursorError, CursorSigner, Position
+from harmwatch.exports import pg_copy, positions, query
+from harmwatch.exports.cursor import CURSOR_MAX_AGE_SECONDS, START, CursorError, CursorSigner, Position
 from harmwatch.exports.datapackage import datapackage_chunks
 from harmwatch.exports.formats import csv_chunks, geojson_chunks
 from harmwatch.exports.query import IncidentFilter
@@ -55,18 +55,29 @@ async def builder(session: AsyncSession, lang: str) -> RecordBuilder:
     return RecordBuilder(lang, await gazetteer(session))
 
 
+async def resume(session: AsyncSession, signer: CursorSigner, token: str | None, filters: IncidentFilter, *,
+                 max_age: int | None) -> Position:
+    """The position a cursor or feed position carries (START without one). Raises CursorError for
+    one that is forged, edited, expired, made for other filters, or ahead of every change."""
+    if not token:
+        return START
+    position = signer.load(token, filters.as_dict(), max_age=max_age)
+    if await positions.is_future(session, position):
+        raise CursorError("future")
+    return position
+
+
 async def page(session: AsyncSession, signer: CursorSigner, filters: IncidentFilter, *, cursor: str | None,
                limit: int, lang: str) -> Page:
-    """One page of the feed; `next_cursor` is None once nothing more is there now.
-    Raises CursorError for a cursor that is forged, edited, expired or made for other filters."""
-    after = signer.load(cursor, filters.as_dict()) if cursor else None
+    """One page of published incidents in change-feed order; `next_cursor` is None once nothing
+    more is there now. Raises CursorError (see resume)."""
+    after = await resume(session, signer, cursor, filters, max_age=CURSOR_MAX_AGE_SECONDS)
     rows, more = await query.page(session, filters, after=after, limit=limit)
     make = await builder(session, lang)
-    records = [make.record(row) for row in rows]
+    records = [make.record(query.record_part(row)) for row in rows]
     next_cursor = None
     if more and rows:
-        last = rows[-1]
-        next_cursor = signer.dump(Position(last.updated_at, last.id), filters.as_dict())
+        next_cursor = signer.dump(positions.position_of(rows[-1]), filters.as_dict())
     return Page(records, next_cursor)
 
 

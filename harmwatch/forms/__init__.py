@@ -47,6 +47,19 @@ def forms_for(deployment: Deployment) -> dict[str, Form]:
     return {form.id: form for form in (harm_form(deployment), access_form(deployment))}
 
 
+def exported_answers() -> dict[str, str]:
+    """Question id → the key its answer has on incidents and in exports, over every form (each
+    question declares it: Question.export). One id exported under two names is a form error."""
+    keys: dict[str, str] = {}
+    for form in FORM_VERSIONS.values():
+        for question in form.questions:
+            if question.exported_as is None:
+                continue
+            if keys.setdefault(question.id, question.exported_as) != question.exported_as:
+                raise ValueError(f"{question.id} is exported as {keys[question.id]!r} and {question.exported_as!r}")
+    return keys
+
+
 def get_form(form_id: str, version: int | None = None) -> Form:
     """A form by id: the `version` a draft or report answered, or the current one when None.
     KeyError for an unknown form or version."""
@@ -59,7 +72,7 @@ __all__ = [
     "ACCESS_FORM", "FORMS", "FORM_VERSIONS", "HARM_FORM", "NONE", "PENDING", "UNKNOWN",
     "AnswerError", "Choice", "Done", "Form", "Kind", "Location", "MediaAdded", "MediaDone", "Option",
     "PlaceCode", "PlaceRef", "PlaceText", "Places", "Question", "RawAnswer", "SummaryLine", "Text", "Toggle",
-    "access_form", "answer", "describe", "display", "forms_for", "frame", "get_form", "harm_form", "is_complete",
-    "next_question", "selected",
+    "access_form", "answer", "describe", "display", "exported_answers", "forms_for", "frame", "get_form",
+    "harm_form", "is_complete", "next_question", "selected",
     "settle", "skip", "summary", "visible_questions",
 ]

@@ -46,12 +46,14 @@ def access_form(deployment: Deployment) -> Form:
                             required=False, max_value=10_000_000),
             Question("actor_type", Kind.MULTI_CHOICE, N_("Who was affected? Choose all that apply, then tap Done."),
                      short=N_("Who was affected"),
-                     options=options_of("actor_type")),
+                     options=options_of("actor_type"), export="actor_types"),
             Question("sectors", Kind.MULTI_CHOICE, N_("Which kinds of aid were affected? Choose all that apply, "
                                                       "then tap Done."), short=N_("Kinds of aid affected"),
-                     required=False, options=options_of("sector")),
-            Question("duration", Kind.CHOICE, N_("How long did it last?"), options=options_of("duration")),
-            Question("resolved", Kind.CHOICE, N_("Is it resolved now?"), options=options_of("resolved")),
+                     required=False, options=options_of("sector"), export=True),
+            Question("duration", Kind.CHOICE, N_("How long did it last?"), options=options_of("duration"),
+                     export=True),
+            Question("resolved", Kind.CHOICE, N_("Is it resolved now?"), options=options_of("resolved"),
+                     export=True),
             *questions.closing(),
         ),
     )

@@ -8,12 +8,25 @@ from datetime import date
 from typing import Any
 
 from harmwatch.forms.engine import settle
-from harmwatch.forms.model import Form, Kind
+from harmwatch.forms.model import Form, Kind, Question
 from harmwatch.reports.enums import TimePrecision
 from harmwatch.reports.models import COUNT_NAMES
 
 PLACE_TEXT_LENGTH = 255  # Report.place_text; the full words stay in the answers
 _DIRECT = ("event_type", "access_constraint", "geo_precision", "time_of_day")
+# "About N" is a hedge, not a figure: the report's range is N ± a fifth of N (at least ± 1), so
+# "about 10" is 8–12 and "about 3" is 2–4. The answer itself keeps {"min": N, "max": N,
+# "approximate": True}, the reporter's words, and the desk shows it as "about N".
+ABOUT_SHARE = 0.2
+
+
+def count_range(question: Question, value: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """A stored count answer as the report's (min, max)."""
+    if not value.get("approximate") or value.get("min") is None:
+        return value["min"], value["max"]
+    middle = value["min"]
+    band = max(1, round(middle * ABOUT_SHARE))
+    return max(question.min_value, middle - band), min(question.max_value, middle + band)
 
 
 def frame(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -53,7 +66,7 @@ def frame(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:
         elif q.column == "time_precision":
             row["time_precision"] = int(value)
         elif q.kind is Kind.RANGE and q.column in COUNT_NAMES:
-            row[f"{q.column}_min"], row[f"{q.column}_max"] = value["min"], value["max"]
+            row[f"{q.column}_min"], row[f"{q.column}_max"] = count_range(q, value)
         elif q.kind in (Kind.PLACE, Kind.LOCATION):
             # A later, narrower answer (the district) refines an earlier one (the governorate);
             # a shared point's nearest place fills codes only where none were given.

@@ -41,14 +41,15 @@ def harm_form(deployment: Deployment) -> Form:
             # Weapon.UNKNOWN is the desk's code; the reporter's "I don't know" is stored as None.
             Question("weapon", Kind.CHOICE, N_("What weapon was used, if you know?"), required=False,
                      allow_unknown=True, options=options_of("weapon", leave_out={Weapon.UNKNOWN}),
-                     when=chosen("event_type", _WITH_WEAPON)),
+                     when=chosen("event_type", _WITH_WEAPON), export=True),
             Question("objects_hit", Kind.MULTI_CHOICE, N_("What was hit? Choose all that apply, then tap Done."),
                      short=N_("What was hit"),
-                     required=False, options=options_of("object_hit"), when=chosen("event_type", _WITH_OBJECTS)),
+                     required=False, options=options_of("object_hit"), when=chosen("event_type", _WITH_OBJECTS),
+                     export=True),
             questions.attribution(deployment),
             Question("sources", Kind.MULTI_CHOICE, N_("How do you know? Choose all that apply, then tap Done."),
                      short=N_("How you know"),
-                     options=options_of("source")),
+                     options=options_of("source"), export=True),
             *questions.closing(),
         ),
     )

@@ -80,10 +80,21 @@ class Question:
     # A few words for the summary and the "change an answer" list, where the full question
     # (with its instructions) would fill a phone's screen. None: the label is short already.
     short: str | None = None
+    # Carried onto the incident (Incident.codes) and exported, for the codes of choice and
+    # multi-choice answers: True under the question's id, a string under that public name
+    # (a stable export column). False: the answer stays on the report.
+    export: bool | str = False
 
     @property
     def title(self) -> str:
         return self.short or self.label
+
+    @property
+    def exported_as(self) -> str | None:
+        """The key this answer has on incidents and in exports; None when it is not exported."""
+        if self.export is True:
+            return self.id
+        return self.export or None
 
     def option(self, code: str) -> Option | None:
         return next((o for o in self.options if o.code == code), None)
@@ -108,6 +119,8 @@ class Form:
                 raise ValueError(f"form {self.id}: bad or repeated question id {q.id!r}")
             if q.kind in (Kind.CHOICE, Kind.MULTI_CHOICE) and not q.options:
                 raise ValueError(f"form {self.id}: {q.id} has no options")
+            if q.export and q.kind not in (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.TIME_OF_DAY):
+                raise ValueError(f"form {self.id}: {q.id} exports free text")
             for ref in (q.part_of, q.within):
                 if ref is not None and ref not in seen:
                     raise ValueError(f"form {self.id}: {q.id} refers to {ref!r}, not asked before it")

@@ -4,7 +4,8 @@ coordinates and free text, in every shipped language and with any script's digit
 Counts are stored as {"min": a, "max": b} (None where the reporter gave no bound):
   "3" → 3–3;  "3-5", "between 3 and 5", "۳ تا ۵" → 3–5;  "at least 4", "4+" → 4–None;
   "more than 4" → 5–None (strictly more);  "up to 5" → None–5;  "less than 5" → None–4;
-  "about 10" → 10–10 with "approximate": True (no band is invented; the desk sees the hedge);
+  "about 10" → 10–10 with "approximate": True (the answer keeps the reporter's hedge; the
+  report's columns read it as a range around 10, see frame.count_range);
   "none", "nobody" → 0–0;  "don't know" → None (the whole answer: unknown is never 0)."""
 
 from __future__ import annotations

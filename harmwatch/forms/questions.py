@@ -51,7 +51,7 @@ def when() -> tuple[Question, ...]:
         Question("time_precision", Kind.CHOICE, N_("How sure are you of that day?"),
                  options=options_of("time_precision"), column="time_precision"),
         Question("time_of_day", Kind.TIME_OF_DAY, N_("At what time of day?"), required=False,
-                 options=options_of("time_of_day"), column="time_of_day"),
+                 options=options_of("time_of_day"), column="time_of_day", export=True),
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import json
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,67 +11,54 @@ from sqlmodel import select
 
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
+from harmwatch.forms import exported_answers
+from harmwatch.incidents.assessed import FRAME_FIELDS, assessed_values, suggested_counts
+from harmwatch.incidents import coherence
+from harmwatch.incidents.enums import IncidentState
+from harmwatch.incidents.errors import IncidentError
 from harmwatch.incidents.models import Incident
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.reports.models import COUNT_NAMES, Report
 
-FRAME_FIELDS = (
-    "report_type",
-    "event_type",
-    "access_constraint",
-    "occurred_on",
-    "time_precision",
-    "adm1_pcode",
-    "adm2_pcode",
-    "lat",
-    "lon",
-    "geo_precision",
-)
-# Multi-valued answers carried onto the incident's `codes` (never free text: that is private).
-CODE_ANSWERS = ("weapon", "objects_hit", "sectors", "actor_types", "sources", "duration", "resolved", "time_of_day")
+# Answers carried onto the incident's `codes`, question id → key, as the forms declare them
+# (Question.export): codes only, never free text, which is private.
+CODE_ANSWERS = exported_answers()
 EDITABLE = frozenset(
     {*FRAME_FIELDS, "export_decimals", "grade", "summary_public", "notes_private", "codes"}
     | {f"{name}_{end}" for name in COUNT_NAMES for end in ("min", "max")}
 )
 
 
-class IncidentError(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+UNPUBLISHED = "unpublished"  # withdrawn_reason of an incident taken back without a stated reason
 
 
-def suggested_counts(reports: Iterable[Report]) -> dict[str, int | None]:
-    """DOMAIN.md: minimum = the largest verified minimum, maximum = the largest verified maximum;
-    unknown stays unknown."""
-    reports = list(reports)
-    counts: dict[str, int | None] = {}
-    for name in COUNT_NAMES:
-        for end in ("min", "max"):
-            values = [getattr(r, f"{name}_{end}") for r in reports if getattr(r, f"{name}_{end}") is not None]
-            counts[f"{name}_{end}"] = max(values) if values else None
-    return counts
-
-
-def _codes(report: Report) -> dict[str, Any]:
-    return {key: report.answers[key] for key in CODE_ANSWERS if report.answers.get(key) not in (None, [], "")}
+def codes_of(answers: dict[str, Any]) -> dict[str, Any]:
+    """A report's answers as an incident's codes, under their exported keys."""
+    return {key: answers[qid] for qid, key in CODE_ANSWERS.items() if answers.get(qid) not in (None, [], "")}
 
 
 def snapshot(incident: Incident) -> dict[str, Any]:
     return incident.model_dump(mode="json", exclude={"notes_private"})
 
 
+def version_of(incident: Incident) -> str:
+    """A short fingerprint of everything stored on the incident: a form or a merge preview made
+    from one version is refused once the incident has changed ("stale")."""
+    body = json.dumps(incident.model_dump(mode="json"), sort_keys=True, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
 async def create_from_report(session: AsyncSession, report: Report, *, actor: str, grade: str | None) -> Incident:
+    """A new incident from a verified report, with the monitor's assessed values."""
     incident = Incident(
-        **{field: getattr(report, field) for field in FRAME_FIELDS},
-        **suggested_counts([report]),
+        **assessed_values(report),
         grade=grade,
-        codes=_codes(report),
+        codes=codes_of(report.answers),
     )
     session.add(incident)
     await session.flush()
     await record(session, actor=actor, action="incident.created", object_type="incident", object_id=incident.id,
-                 after=snapshot(incident))
+                 after={**snapshot(incident), "report_id": report.id})
     return incident
 
 
@@ -100,36 +88,24 @@ async def add_report(session: AsyncSession, incident: Incident, report: Report, 
 
 
 async def merge(session: AsyncSession, *, target: Incident, others: list[Incident], actor: str) -> Incident:
-    """Move every report of `others` onto `target`, delete the others, and widen the counts."""
-    for other in others:
-        if other.id == target.id:
-            raise IncidentError("merge_into_itself")
-        if other.report_type != target.report_type:
-            raise IncidentError("different_types")
-    before = snapshot(target)
-    for other in others:
-        for report in await reports_of(session, other):
-            report.incident_id = target.id
-        await session.flush()
-        await session.delete(other)
-    await _widen_counts(session, target)
-    await record(session, actor=actor, action="incident.merged", object_type="incident", object_id=target.id,
-                 before=before, after={**snapshot(target), "merged": [o.id for o in others]})
-    return target
+    """Merge without a preview, keeping the survivor's counts (scripts, tests): see merging.py."""
+    from harmwatch.incidents import merging
+
+    return await merging.merge(session, target=target, others=others, actor=actor)
 
 
-async def update(session: AsyncSession, incident: Incident, *, actor: str, changes: dict[str, Any]) -> Incident:
-    """Apply a monitor's edits; counts must stay ranges (min <= max, none negative)."""
+async def update(session: AsyncSession, incident: Incident, *, actor: str, changes: dict[str, Any],
+                 version: str | None = None) -> Incident:
+    """Apply a monitor's edits, made on `version` of the incident (refused as "stale" once it has
+    changed since), when the result is coherent (coherence.py); nothing changes otherwise."""
+    if incident.state == IncidentState.MERGED:
+        raise IncidentError("merged")
+    if version is not None and version != version_of(incident):
+        raise IncidentError("stale")
     unknown = set(changes) - EDITABLE
     if unknown:
         raise IncidentError("not_editable")
-    merged = {**snapshot(incident), **changes}
-    for name in COUNT_NAMES:
-        low, high = merged.get(f"{name}_min"), merged.get(f"{name}_max")
-        if (low is not None and low < 0) or (high is not None and high < 0):
-            raise IncidentError("negative_count")
-        if low is not None and high is not None and low > high:
-            raise IncidentError("min_above_max")
+    await coherence.check(session, {**snapshot(incident), **changes})
     before = snapshot(incident)
     for field, value in changes.items():
         setattr(incident, field, value)
@@ -141,9 +117,12 @@ async def update(session: AsyncSession, incident: Incident, *, actor: str, chang
 
 
 async def set_published(session: AsyncSession, incident: Incident, *, actor: str, published: bool) -> Incident:
-    incident.published = published
-    incident.updated_at = utcnow()
-    await session.flush()
-    await record(session, actor=actor, action="incident.published" if published else "incident.unpublished",
-                 object_type="incident", object_id=incident.id)
+    """For scripts and tests: publish (without lifecycle.publish's verified-report check), or take
+    a published incident back (a withdrawal, so NGOs see a tombstone). The desk uses lifecycle."""
+    from harmwatch.incidents import lifecycle
+
+    if published:
+        await lifecycle.publish(session, incident, actor=actor, require_verified=False)
+    elif incident.state == IncidentState.PUBLISHED:
+        await lifecycle.withdraw(session, incident, actor=actor, reason=UNPUBLISHED)
     return incident

@@ -1,15 +1,19 @@
 """Places in the database: load the built-in gazetteer, import another country's CSV, and
-build the in-memory `Gazetteer` from what is stored. Services flush; the caller commits."""
+build the in-memory `Gazetteer` from what is stored. Renaming a place changes the names every
+export of its incidents carries, so it is a change of those incidents for the change feed.
+Services flush; the caller commits."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from harmwatch.database import utcnow
 from harmwatch.i18n import N_
+from harmwatch.incidents.models import Incident
 from harmwatch.places.csv_format import PlaceImportError, PlaceRow, check_parents, parse_places_csv
 from harmwatch.places.gazetteer import Gazetteer, builtin_gazetteer, builtin_rows
 from harmwatch.places.models import Place
@@ -66,6 +70,8 @@ async def _upsert(session: AsyncSession, rows: list[PlaceRow]) -> int:
     result = await session.execute(select(Place).where(Place.pcode.in_(pcodes)))
     stored = {place.pcode: place for place in result.scalars()}
     now = utcnow()
+    renamed = [row.pcode for row in rows if row.pcode in stored
+               and (stored[row.pcode].name, stored[row.pcode].names) != (row.name, dict(row.names))]
     for row in rows:
         place = stored.get(row.pcode)
         if place is None:
@@ -79,7 +85,19 @@ async def _upsert(session: AsyncSession, rows: list[PlaceRow]) -> int:
         place.lon = row.lon
         place.updated_at = now
     await session.flush()
+    if renamed:
+        await _touch_incidents_in(session, renamed)
     return len(rows)
+
+
+async def _touch_incidents_in(session: AsyncSession, pcodes: list[str]) -> None:
+    """Every incident in these places changed now (its exported names did): the database gives
+    each a new position in the change feed, and updated_since sees it."""
+    incidents = Incident.__table__
+    for start in range(0, len(pcodes), 500):
+        chunk = pcodes[start:start + 500]
+        await session.execute(sa.update(incidents).where(
+            sa.or_(incidents.c.adm1_pcode.in_(chunk), incidents.c.adm2_pcode.in_(chunk))).values(updated_at=utcnow()))
 
 
 def _read(source: str | Path) -> str:

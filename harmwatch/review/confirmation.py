@@ -29,8 +29,8 @@ async def propose(session: AsyncSession, report: Report, *, user: User, grade: G
                   assessment: dict[str, Any] | None = None) -> Report:
     grade = Grade(grade)
     review._require_claim(report, user, utcnow())
-    if incident is not None and incident.report_type != report.report_type:
-        raise ReviewError("incident_type_mismatch")
+    review._check_incident(report, incident)
+    review.check_assessment(report, assessment)
     proposal = {
         "by": user.id,
         "by_name": user.name,

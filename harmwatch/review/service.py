@@ -12,7 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from harmwatch.accounts.models import User
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
+from harmwatch.incidents import coherence, lifecycle
+from harmwatch.incidents.assessed import assessed_values
+from harmwatch.incidents.errors import IncidentError
 from harmwatch.incidents import service as incidents
+from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging import service as messaging
 from harmwatch.review import collaboration
@@ -27,8 +31,10 @@ ALLOWED: dict[S, frozenset[S]] = {
     S.VERIFIED: frozenset({S.IN_REVIEW}),
     S.REJECTED: frozenset({S.IN_REVIEW}),
 }
+DECIDED = frozenset({S.VERIFIED, S.REJECTED})
 CLAIM_TTL = timedelta(minutes=30)
 MAX_QUESTION_LENGTH = 1000
+MAX_REASON_LENGTH = 1000
 
 
 class ReviewError(Exception):
@@ -65,6 +71,26 @@ async def _log(session: AsyncSession, report: Report, user: User | None, action:
     )
 
 
+def _check_incident(report: Report, incident: Incident | None) -> None:
+    """An existing incident a report may be verified into."""
+    if incident is None:
+        return
+    if incident.report_type != report.report_type:
+        raise ReviewError("incident_type_mismatch")
+    if incident.state == IncidentState.MERGED:
+        raise ReviewError("incident_merged", merged_into=incident.merged_into_id)
+
+
+def check_assessment(report: Report, assessment: dict[str, Any] | None) -> None:
+    """The values the monitor assessed, over the report's own, must be coherent counts (each
+    part within its total, min ≤ max)."""
+    assessed = Report(**{**report.model_dump(), "assessment": {**report.assessment, **(assessment or {})}})
+    try:
+        coherence.check_counts(assessed_values(assessed))
+    except IncidentError as problem:
+        raise ReviewError(problem.code, field=problem.field, **problem.details) from None
+
+
 def claim_is_live(report: Report, now: datetime) -> bool:
     return report.claimed_by_id is not None and report.claimed_until is not None and report.claimed_until > now
 
@@ -86,6 +112,9 @@ def _require_claim(report: Report, user: User, now: datetime) -> None:
 async def claim(session: AsyncSession, report: Report, *, user: User, now: datetime | None = None) -> Report:
     """Take a report for review so no other monitor works on it; a claim lapses after CLAIM_TTL."""
     now = now or utcnow()
+    if report.status in DECIDED:
+        # Changing a decision is `reopen`, with a reason: never a side effect of a claim.
+        raise ReviewError("decided", status=report.status)
     if report.status == S.IN_REVIEW and claim_is_live(report, now) and report.claimed_by_id != user.id:
         raise ReviewError("claimed_by_other")
     before = S(report.status)
@@ -121,8 +150,8 @@ async def verify(
     """Verify a claimed report with a grade, into `incident` or a new one made from it."""
     grade = Grade(grade)
     _require_claim(report, user, now or utcnow())
-    if incident is not None and incident.report_type != report.report_type:
-        raise ReviewError("incident_type_mismatch")
+    _check_incident(report, incident)
+    check_assessment(report, assessment)
     before = _move(report, S.VERIFIED)
     report.grade = grade.value
     report.reviewed_by_id, report.reviewed_at = user.id, utcnow()
@@ -165,6 +194,35 @@ async def reject(
     await _log(session, report, user, "report.rejected", before, reason=reason.value,
                duplicate_of=report.duplicate_of_id)
     await messaging.notify_outcome(session, report)
+    return report
+
+
+async def reopen(session: AsyncSession, report: Report, *, user: User, reason: str,
+                 now: datetime | None = None) -> Report:
+    """Reopen a decided (verified or rejected) report, on purpose and with a reason: it returns to
+    review, claimed by `user`. A verified report leaves its incident, which is withdrawn when no
+    verified report is left behind it (incidents.lifecycle.report_left)."""
+    reason = (reason or "").strip()
+    if report.status not in DECIDED:
+        raise ReviewError("not_decided", status=report.status)
+    if not reason:
+        raise ReviewError("reason_required")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ReviewError("reason_too_long", max=MAX_REASON_LENGTH)
+    now = now or utcnow()
+    decided = {"grade": report.grade, "reject_reason": report.reject_reason, "duplicate_of": report.duplicate_of_id,
+               "incident_id": report.incident_id}
+    before = _move(report, S.IN_REVIEW)
+    incident = await session.get(Incident, report.incident_id) if report.incident_id else None
+    report.grade = report.reject_reason = report.duplicate_of_id = report.incident_id = None
+    report.claimed_by_id, report.claimed_until = user.id, now + CLAIM_TTL
+    await session.flush()
+    await record(session, actor=actor_of(user), action="report.reopened", object_type="report",
+                 object_id=report.id, before={"status": before.value, **decided},
+                 after={"status": report.status, "reason": reason,
+                        "left_incident": incident.id if incident else None})
+    if incident is not None:
+        await lifecycle.report_left(session, incident, report, actor=actor_of(user), reason=reason)
     return report
 
 

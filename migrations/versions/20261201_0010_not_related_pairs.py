@@ -1,7 +1,7 @@
 """pairs of reports a monitor marked as not related
 
 Revision ID: 0010
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-01 15:45:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0010'
-down_revision: str | None = '0002'
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -60,7 +60,7 @@ async def test_verify_makes_an_incident_and_queues_the_outcome(database, setting
     async with database.transaction() as session:
         incident = await session.get(Incident, incident.id)
         assert (incident.killed_min, incident.killed_max, incident.injured_min) == (3, 5, None)
-        assert incident.grade == "fair" and not incident.published
+        assert incident.grade == "fair" and incident.state == "unpublished"
         outbox = (await session.scalars(sa.select(OutboxMessage))).all()
         assert [(m.kind, m.params["status"], m.report_id) for m in outbox] == [("outcome", "verified", report_id)]
         actions = (await session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id))).all()

@@ -105,6 +105,7 @@ async def test_review_round_trip_in_the_browser(browser, live_server, database, 
     await page.goto(f"{live_server}/incidents/{first_incident}")
     await page.fill("#merge-form input[name=others]", str(second_incident))
     await page.click("#merge-form button")
+    await page.click("#merge-confirm")  # the preview (tests/api/desk/test_browser_lifecycle.py)
     await page.wait_for_selector("text=Incidents merged.")
     listed = await page.inner_text("#incident-reports")
     assert reports["first"][1] in listed and reports["second"][1] in listed
@@ -201,6 +202,8 @@ async def test_bot_report_reaches_the_desk_and_the_reporter_hears_back(browser, 
         answers = await page.inner_text("#answers")
         assert "Air or drone strike" in answers and "A night strike on the <b>market</b> street" in answers
         await page.click("#claim-form button")
+        await page.wait_for_selector("#ask-form")
+        report_page = page.url
 
         # A question goes out through the bot; the reporter's answer lands in the thread.
         await page.fill("#ask-form textarea[name=question]", "Which street exactly?")
@@ -209,7 +212,9 @@ async def test_bot_report_reaches_the_desk_and_the_reporter_hears_back(browser, 
         question = await sandbox.wait_for_bot_message(chatter.chat, after=last["message_id"], timeout=20)
         assert ref in question["text"] and "Which street exactly?" in question["text"]
         await chatter.say("Baker street, by the mill")
-        await page.reload()
+        # Asking moved the monitor on through the queue; the report keeps the answer.
+        assert page.url != report_page
+        await page.goto(report_page)
         assert "Baker street, by the mill" in await page.inner_text("#thread")
         assert "In review" in await page.inner_text("#report-state")
 
@@ -219,6 +224,6 @@ async def test_bot_report_reaches_the_desk_and_the_reporter_hears_back(browser, 
         await page.select_option("#verify-form select[name=grade]", "weak")
         last = (await sandbox.bot_messages(chatter.chat))[-1]
         await page.click("#verify-button")
-        await page.wait_for_url("**/incidents/*")
+        await page.wait_for_selector("text=Report verified.")  # and on to the rest of the queue
         outcome = await sandbox.wait_for_bot_message(chatter.chat, after=last["message_id"], timeout=20)
         assert ref in outcome["text"]

@@ -15,7 +15,7 @@ from harmwatch.accounts.service import create_token
 from harmwatch.incidents.models import Incident
 from tests.factories import make_user
 
-# Long enough ago that the feed's settling margin (two seconds) never hides it.
+# A fixed moment in the past, so that exports can be checked cell by cell.
 EARLIER = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 
 
@@ -27,7 +27,7 @@ async def make_incident(session, **overrides: Any) -> Incident:
         "adm1_pcode": "SY02",
         "adm2_pcode": "SY0200",
         "grade": "fair",
-        "published": True,
+        "state": "published",
         "created_at": EARLIER - timedelta(days=1),
         "updated_at": EARLIER,
     }
@@ -71,7 +71,7 @@ async def known(database) -> dict[str, int]:
             codes={"sectors": ["food", "health"], "actor_types": ["local_ngo"], "duration": "days", "resolved": "no"},
             updated_at=EARLIER + timedelta(minutes=5),
         )
-        hidden = await make_incident(session, published=False, killed_min=9, killed_max=9)
+        hidden = await make_incident(session, state="unpublished", killed_min=9, killed_max=9)
     return {"harm": harm.id, "access": access.id, "hidden": hidden.id}
 
 
@@ -102,7 +102,7 @@ async def bulk_incidents(database, count: int, *, batch: int = 5000) -> None:
             "time_precision": 1, "adm1_pcode": "SY02", "adm2_pcode": "SY0200", "lat": 36.2 + i * 1e-6, "lon": 37.1,
             "geo_precision": "near", "export_decimals": 2, "grade": "weak", "codes": {"objects_hit": ["home"]},
             "killed_min": i % 7, "killed_max": i % 7 + 2, "summary_public": "", "notes_private": "",
-            "published": True, "created_at": EARLIER, "updated_at": EARLIER,
+            "state": "published", "withdrawn_reason": "", "created_at": EARLIER, "updated_at": EARLIER,
         } for i in range(start, min(start + batch, count))]
         async with database.transaction() as session:
             await session.execute(sa.insert(table), rows)

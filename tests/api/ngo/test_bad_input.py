@@ -9,7 +9,7 @@ import time
 import pytest
 
 from harmwatch.exports.cursor import CursorSigner, Position
-from tests.api.ngo.conftest import EARLIER, bearer
+from tests.api.ngo.conftest import bearer
 from tests.conftest import one_database
 
 
@@ -66,7 +66,7 @@ async def test_a_cursor_made_for_other_filters_or_expired_is_a_400(client, token
     signer = CursorSigner(settings.derived_key("cursor"))
     real_time = time.time
     monkeypatch.setattr(time, "time", lambda: real_time() - 3 * 24 * 3600)
-    old = signer.dump(Position(EARLIER, 1), {})
+    old = signer.dump(Position(1, 1), {})
     monkeypatch.setattr(time, "time", real_time)
     response = await client.get("/api/v1/incidents", params={"cursor": old}, headers=bearer(token))
     assert response.status_code == 400 and response.json()["error"] == "cursor_expired"
@@ -74,7 +74,7 @@ async def test_a_cursor_made_for_other_filters_or_expired_is_a_400(client, token
 
 @one_database
 async def test_a_cursor_signed_with_another_key_is_refused(client, token, known):
-    forged = CursorSigner(b"k" * 32).dump(Position(EARLIER, 1), {})
+    forged = CursorSigner(b"k" * 32).dump(Position(1, 1), {})
     response = await client.get("/api/v1/incidents", params={"cursor": forged}, headers=bearer(token))
     assert response.status_code == 400 and response.json()["error"] == "cursor_invalid"
 

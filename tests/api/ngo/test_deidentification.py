@@ -61,7 +61,7 @@ async def seed_secrets(database, settings) -> dict[str, str]:
             "codes": {**incident.codes, "note": SECRETS["code_note"], "sources": [SECRETS["code_note"]]},
         })
         await incidents.set_published(session, incident, actor="user:m", published=True)
-        hidden = Incident(report_type="harm", published=False, summary_public=SECRETS["hidden_summary"],
+        hidden = Incident(report_type="harm", state="unpublished", summary_public=SECRETS["hidden_summary"],
                           notes_private=SECRETS["notes_private"])
         session.add(hidden)
         await session.flush()

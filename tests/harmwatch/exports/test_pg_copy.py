@@ -79,7 +79,7 @@ async def varied(database) -> None:
         await make_incident(session, lat=95.0, lon=37.0, report_type="other", codes={"weapon": {"kind": "rocket"}})
         await make_incident(session, lat=36.5, lon=float("nan"))
         await make_incident(session, lat=33.5, lon=None, occurred_on=date(5, 1, 1))
-        await make_incident(session, published=False, killed_min=9, killed_max=9, summary_public="not to be seen")
+        await make_incident(session, state="unpublished", killed_min=9, killed_max=9, summary_public="not to be seen")
 
 
 # Latitudes to every export precision, ties (exact and not: 2.675 is 2.67499..., 0.125 is exact),
@@ -98,7 +98,7 @@ async def coordinates(database) -> None:
     points += [((n + 0.5) / 10 ** d, d) for d in range(6) for n in range(-40, 40, 7)]  # each precision's halves
     rows = [{"report_type": "harm", "time_precision": 1, "lat": value, "lon": -value * 2 if abs(value) < 90 else 1.0,
              "export_decimals": decimals, "codes": {}, "summary_public": "", "notes_private": "",
-             "published": True, "created_at": EARLIER, "updated_at": EARLIER} for value, decimals in points]
+             "state": "published", "withdrawn_reason": "", "created_at": EARLIER, "updated_at": EARLIER} for value, decimals in points]
     async with database.transaction() as session:
         await session.execute(sa.insert(Incident.__table__), rows)
 
