@@ -83,7 +83,7 @@ def _hint(lang: str, question: Question) -> str | None:
         Kind.LOCATION: _("Use the attachment button (📎) and choose Location."),
     }
     if question.kind is Kind.PLACE and question.level is None:
-        return _("Tap a %(adm1)s, type a name, or share a location (📎 → Location).")
+        return _("Tap a %(adm1_level)s, type a name, or share a location (📎 → Location).")
     return hints.get(question.kind)
 
 

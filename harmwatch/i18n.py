@@ -71,11 +71,11 @@ def warn_missing_catalogs() -> list[str]:
 
 
 # The deployment's words (harmwatch.deployment): the names of its admin levels, which messages
-# use as %(adm1)s … %(adm4)s ("Choose the %(adm1)s"), and its own translations of them and of
+# use as %(adm1_level)s … %(adm4_level)s ("Choose the %(adm1_level)s"), and its own translations of them and of
 # the parties to the conflict. The built-in values are Syria's.
 _LEVELS: list[str] = ["governorate", "district", "sub-district", "community"]
 _TERMS: dict[str, dict[str, str]] = {}
-_LEVEL_MARK = "%(adm"
+_LEVEL_MARK = "_level)s"
 
 
 def use_terms(*, levels: tuple[str, ...] | list[str], terms: dict[str, dict[str, str]]) -> None:
@@ -102,7 +102,7 @@ class _WithDeploymentTerms(NullTranslations):
         if _LEVEL_MARK not in text:
             return text
         for number, level in enumerate(_LEVELS, 1):
-            text = text.replace(f"%(adm{number})s", self.gettext(level))
+            text = text.replace(f"%(adm{number}_level)s", self.gettext(level))
         return text
 
     def gettext(self, message: str) -> str:

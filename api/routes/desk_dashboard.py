@@ -55,7 +55,7 @@ async def dashboard_page(request: Request, session: SessionDep, user: CurrentUse
         "incidents_per_week": charts.columns([(w.strftime("%d.%m"), n) for w, n in incident_weeks],
                                              title=_("Incidents per week"), rtl=rtl),
         "by_governorate": charts.bars([(places.name(c, lang) if c else unknown, n) for c, n in governorates],
-                                      title=_("Reports by %(adm1)s"), rtl=rtl,
+                                      title=_("Reports by %(adm1_level)s"), rtl=rtl,
                                       links=[_queue(adm1=c) if c else None for c, _n in governorates]),
         "by_type": charts.bars(
             [(label("event_type" if t == "harm" else "access_constraint", c) if c else label("report_type", t), n)

@@ -26,11 +26,11 @@ COUNT_HELP = N_("Send a number like 3, or a range like 3-5. If you do not know, 
 
 def where() -> tuple[Question, ...]:
     return (
-        # %(adm1)s and %(adm2)s: the deployment's level names ("governorate", "oblast"), see i18n.
-        Question("place", Kind.PLACE, N_("Where did it happen? Choose the %(adm1)s, type the name of the "
+        # %(adm1_level)s and %(adm2_level)s: the deployment's level names ("governorate", "oblast"), see i18n.
+        Question("place", Kind.PLACE, N_("Where did it happen? Choose the %(adm1_level)s, type the name of the "
                                          "town or village, or share a location."), short=N_("Place"),
                  max_length=200),
-        Question("district", Kind.PLACE, N_("Which %(adm2)s?"), required=False, allow_unknown=True,
+        Question("district", Kind.PLACE, N_("Which %(adm2_level)s?"), required=False, allow_unknown=True,
                  max_length=200, level=2, within="place", when=place_without_district("place")),
         Question("location", Kind.LOCATION, N_("If it is safe, share the exact spot: use the attachment button, "
                                                "choose Location and move the pin. Or skip this."),
