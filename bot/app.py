@@ -16,8 +16,8 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from bot import callbacks, conversation, media, outbox
 from bot.delivery import PatientDelivery
 from bot.ordering import PerChatOrder
-from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported
-from bot.render import Outcome, Reply, notice, tr
+from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported, replied_text
+from bot.render import Outcome, Reply, tr
 from harmwatch.database import Database
 from harmwatch.i18n import LANGUAGES, normalise_language
 from harmwatch.places.gazetteer import Gazetteer
@@ -30,8 +30,7 @@ from harmwatch.settings import Settings
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 COMMANDS = ("new", "status", "cancel", "language", "privacy", "forget", "help")
-UNSUPPORTED = ("sticker", "voice", "video", "video_note", "audio", "animation", "poll", "contact", "dice",
-               "game", "venue", "story")
+UNSUPPORTED = ("sticker", "animation", "poll", "contact", "dice", "game", "venue", "story")
 
 
 def _command_descriptions(lang: str) -> list[BotCommand]:
@@ -121,7 +120,8 @@ class ReporterBot:
         if chat.type != ChatType.PRIVATE:
             if update.effective_message is not None:  # nothing is stored from groups and channels
                 _ = tr(lang)
-                await context.bot.send_message(chat.id, _("Please write to me in a private chat."))
+                await context.bot.send_message(chat.id, _("Please write to me in a private chat."),
+                                               protect_content=True)
             return
         received = await self._receive_file(update, user.id, context)
         async with self.db.transaction() as session:
@@ -133,16 +133,10 @@ class ReporterBot:
                 await session.execute(select(Reporter.id).where(Reporter.id == reporter.id).with_for_update())
             # Button taps are not counted: a whole form is two dozen of them.
             flood = "ok" if update.callback_query else reporters.count_message(reporter)
-            if flood == "ok":
-                gesture = await self._gesture(session, update, received)
-                ctx = conversation.Context(self.places, date.today(), self.settings.media_max_bytes)
-                outcome = await conversation.handle(session, ctx, reporter, gesture)
-            elif flood == "warn":
-                _ = tr(reporter.lang)
-                outcome = Outcome([notice(_("You are sending messages very fast. Please wait a minute, "
-                                            "then carry on."))])
-            else:
-                outcome = Outcome()
+            gesture = await self._gesture(session, update, received)
+            ctx = conversation.Context(self.places, date.today(), self.settings.media_max_bytes,
+                                       self.settings.media_dir)
+            outcome = await conversation.handle(session, ctx, reporter, gesture, flood=flood)
         await self._send(update, chat.id, outcome)
 
     async def _receive_file(self, update: Update, user_id: int, context) -> media.Received | media.TooLarge | None:
@@ -168,11 +162,12 @@ class ReporterBot:
             return Pressed(callbacks.unpack(query.data), message_id)
         message = update.message
         if message is None:
-            return Edited()
+            edited = update.edited_message
+            return Edited(edited.message_id, edited.text) if edited is not None else Edited()
         if message.text is not None:
             if message.text.startswith("/"):
                 return Command(message.text[1:].split()[0].split("@")[0].lower() if len(message.text) > 1 else "")
-            return Typed(message.text)
+            return Typed(message.text, message.message_id, replied_text(message))
         if message.location is not None:
             return Shared(message.location.latitude, message.location.longitude)
         if isinstance(received, media.TooLarge):
@@ -181,9 +176,10 @@ class ReporterBot:
             draft = await reports.draft_of(session, await reporters.find_reporter(
                 session, self.settings, telegram_user_id=update.effective_user.id))
             stored, _ = await reports.add_media(session, draft=draft, sha256=received.sha256, size=received.size,
-                                                mime_type=received.mime_type, path=received.path)
-            return File(stored.id)
-        if message.photo or message.document:  # a file when none is asked for: not downloaded
+                                                mime_type=received.mime_type, path=received.path,
+                                                sent_as=received.sent_as)
+            return File(stored.id, replied_to=replied_text(message))
+        if media.incoming(message) is not None:  # a file not asked for (or over a limit): not downloaded
             return File(None)
         return Unsupported()
 
@@ -203,7 +199,8 @@ async def send_reply(bot, chat_id: int, reply: Reply) -> None:
         except BadRequest as error:  # "message is not modified" and the like: nothing to change
             log.info("Edit skipped: %s", error.message)
         return
-    await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard)
+    await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard,
+                           protect_content=True)  # no forwarding or saving of what the reporter said
 
 
 __all__ = ["ReporterBot", "TelegramError", "send_reply"]

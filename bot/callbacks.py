@@ -21,6 +21,9 @@ SUBMIT = "s"  # send the report
 LANGUAGE = "l"  # choose a language
 CANCEL_YES, CANCEL_NO = "cy", "cn"
 FORGET_YES, FORGET_NO = "fy", "fn"
+HELD_REVIEW, HELD_FORM = "hr", "hf"  # a held message: for the monitor's question, or for the form
+BACK = "b"  # the question before this one
+JOINED = "j"  # the pieces of a long text received so far are the whole answer
 
 NO_STEP = -1  # buttons that do not belong to a question
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from telegram import Message
+
 from bot.callbacks import Button
+
+
+def replied_text(message: Message) -> str | None:
+    """The text of the bot's message this one replies to (a monitor's question carries its
+    report's code); None when it replies to nothing, or to something not from the bot."""
+    target = message.reply_to_message
+    if target is None or target.from_user is None or not target.from_user.is_bot:
+        return None
+    return target.text or target.caption
 
 
 @dataclass(frozen=True)
@@ -15,6 +26,8 @@ class Command:
 @dataclass(frozen=True)
 class Typed:
     text: str
+    message_id: int = 0
+    replied_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -27,10 +40,11 @@ class Shared:
 
 @dataclass(frozen=True)
 class File:
-    """A photo or document, already stored; `media_id` None when it was refused (too large)."""
+    """A file, already stored; `media_id` None when it was not fetched (too large, not asked for)."""
 
     media_id: int | None
     too_large: bool = False
+    replied_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,12 +55,15 @@ class Pressed:
 
 @dataclass(frozen=True)
 class Unsupported:
-    """A sticker, voice note, video, poll...: we ask for text, a photo or a location."""
+    """A sticker, poll, contact...: we ask for text, a photo or a location."""
 
 
 @dataclass(frozen=True)
 class Edited:
-    """An earlier message changed: answers are never rewritten behind the reporter's back."""
+    """An earlier message changed: it updates the answer it gave, and the reporter is told."""
+
+    message_id: int = 0
+    text: str | None = None
 
 
 Gesture = Command | Typed | Shared | File | Pressed | Unsupported | Edited

@@ -1,5 +1,7 @@
 """Files from reporters: fetched through getFile, stored unchanged under the media folder by
-their SHA-256 (the same bytes are stored once), hashed and sized at receipt."""
+their SHA-256 (the same bytes are stored once), hashed and sized at receipt, with how Telegram
+carried them: a photo is Telegram's recompressed copy; a document, video, voice note or audio
+is the file as sent."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ class Received:
     size: int
     mime_type: str
     path: str  # relative to the media folder
+    sent_as: str = "document"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,12 @@ class Incoming:
     file_id: str
     size: int | None
     mime_type: str
+    sent_as: str = "document"
+
+
+# What Telegram passes on unchanged, and the type to assume when the sender's is missing or odd.
+AS_SENT = {"document": "application/octet-stream", "video": "video/mp4", "video_note": "video/mp4",
+           "voice": "audio/ogg", "audio": "audio/mpeg"}
 
 
 def incoming(message: Message | None) -> Incoming | None:
@@ -37,11 +46,13 @@ def incoming(message: Message | None) -> Incoming | None:
         return None
     if message.photo:
         largest = message.photo[-1]
-        return Incoming(largest.file_id, largest.file_size, "image/jpeg")
-    if message.document:
-        mime = (message.document.mime_type or "").lower()
-        return Incoming(message.document.file_id, message.document.file_size,
-                        mime if SAFE_MIME.match(mime) else "application/octet-stream")
+        return Incoming(largest.file_id, largest.file_size, "image/jpeg", "photo")
+    for kind, fallback in AS_SENT.items():
+        attachment = getattr(message, kind, None)
+        if attachment is not None:
+            mime = (getattr(attachment, "mime_type", None) or "").lower()
+            return Incoming(attachment.file_id, attachment.file_size, mime if SAFE_MIME.match(mime) else fallback,
+                            "video" if kind == "video_note" else kind)
     return None
 
 
@@ -49,7 +60,7 @@ class TooLarge(Exception):
     pass
 
 
-def store_bytes(media_dir: Path, data: bytes, mime_type: str) -> Received:
+def store_bytes(media_dir: Path, data: bytes, mime_type: str, sent_as: str = "document") -> Received:
     """Write the bytes as received (never re-encoded: they may be evidence)."""
     digest = hashlib.sha256(data).hexdigest()
     relative = Path(digest[:2]) / digest
@@ -59,7 +70,7 @@ def store_bytes(media_dir: Path, data: bytes, mime_type: str) -> Received:
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
             handle.write(data)
         os.replace(handle.name, target)
-    return Received(digest, len(data), mime_type, str(relative))
+    return Received(digest, len(data), mime_type, str(relative), sent_as)
 
 
 async def fetch(bot: Bot, file: Incoming, *, media_dir: Path, max_bytes: int) -> Received:
@@ -71,4 +82,4 @@ async def fetch(bot: Bot, file: Incoming, *, media_dir: Path, max_bytes: int) ->
     data = bytes(await telegram_file.download_as_bytearray())
     if len(data) > max_bytes:
         raise TooLarge()
-    return store_bytes(media_dir, data, file.mime_type)
+    return store_bytes(media_dir, data, file.mime_type, file.sent_as)

@@ -33,7 +33,8 @@ def text_for(message: OutboxMessage, lang: str) -> str:
         return "\n\n".join([
             intro,
             f"<i>{escape(message.params.get('question', ''))}</i>",
-            escape(_("Send your answer here as your next message (text or a photo).")),
+            escape(_("Reply to this message to answer (swipe it, or tap and hold → Reply): text, a photo "
+                     "or a voice note.")),
         ])
     if message.params.get("status") == "verified":
         return escape(_("Your report %(code)s was checked and verified. Thank you: it is now part of the "
@@ -58,7 +59,7 @@ async def deliver_once(bot: ReporterBot) -> int:
             message.attempts += 1
             try:
                 await bot.application.bot.send_message(chat_id, text_for(message, reporter.lang),
-                                                       parse_mode=ParseMode.HTML)
+                                                       parse_mode=ParseMode.HTML, protect_content=True)
             except TelegramError as error:
                 log.warning("Outbox message %s not delivered (%s), attempt %s", message.id,
                             type(error).__name__, message.attempts)

@@ -10,7 +10,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks as cb
-from harmwatch.forms import Form, Kind, Question, display, selected, summary
+from harmwatch.forms import Form, Kind, Question, display, selected, summary, visible_questions
 from harmwatch.forms.model import NONE, UNKNOWN
 from harmwatch.i18n import LANGUAGES, translator
 from harmwatch.places.gazetteer import Gazetteer
@@ -36,6 +36,11 @@ class Outcome:
 
 def tr(lang: str):
     return translator(lang).gettext
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    """A long answer (a testimony) as its beginning: a Telegram message holds 4096 characters."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
 def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
@@ -103,8 +108,13 @@ def question(lang: str, form: Form, draft_answers: dict[str, Any], q: Question, 
     hint = None if q.help else _hint(lang, q)  # one line of guidance is enough on a phone
     if hint:
         parts.append(escape(hint))
+    if q.kind is Kind.MEDIA:  # Telegram recompresses photos and strips their metadata
+        parts.append(escape(_("Voice notes and videos are welcome too. To keep a photo exactly as taken, "
+                              "send it as a file: 📎 → File, then pick the photo.")))
     if note:
         parts.insert(0, escape(note))
+    number, total = progress(form, draft_answers, q)
+    parts.insert(0, f"<i>{number} / {total}</i>")  # where they are in the form
     rows: list[list[InlineKeyboardButton]] = []
     if q.kind is Kind.CHOICE:
         rows += _rows([_button(_(o.label), cb.pack(cb.ANSWER, step, o.code)) for o in q.options], 1)
@@ -135,13 +145,32 @@ def question(lang: str, form: Form, draft_answers: dict[str, Any], q: Question, 
         rows.append([_button(_("Skip"), cb.pack(cb.SKIP, step))])
     elif not q.required and q.kind is Kind.MEDIA and not selected(draft_answers, q.id):
         rows[-1] = [_button(_("No files"), cb.pack(cb.SKIP, step))]
+    if number > 1:
+        rows.append([_button(_("Back"), cb.pack(cb.BACK, step))])
     return Reply("\n\n".join(parts), InlineKeyboardMarkup(rows) if rows else None)
+
+
+def progress(form: Form, answers: dict[str, Any], q: Question) -> tuple[int, int]:
+    """This question's place among the questions asked now ("5 / 17")."""
+    ids = [v.id for v in visible_questions(form, answers)]
+    return (ids.index(q.id) + 1 if q.id in ids else len(ids)), len(ids)
+
+
+def _said(lang: str, q: Question, value: Any, places: Gazetteer) -> str:
+    """An answer in the summary, in the reporter's terms: no files is "No files", a spot not
+    shared is "Skipped for safety", not "Not known"."""
+    _ = tr(lang)
+    if value in (None, [], ()) and q.kind is Kind.MEDIA:
+        return _("No files")
+    if value is None and q.kind is Kind.LOCATION:
+        return _("Skipped for safety")
+    return shorten(display(lang, q, value, places))
 
 
 def answered(lang: str, q: Question, value: Any, places: Gazetteer) -> str:
     """The text a question's message is edited to once answered: its buttons are gone."""
     _ = tr(lang)
-    return f"{escape(_(q.label))}\n✓ <b>{escape(display(lang, q, value, places))}</b>"
+    return f"{escape(_(q.label))}\n✓ <b>{escape(shorten(display(lang, q, value, places)))}</b>"
 
 
 def place_candidates(lang: str, candidates, step: int, typed: str, places: Gazetteer) -> Reply:
@@ -160,7 +189,7 @@ def review(lang: str, form: Form, answers: dict[str, Any], step: int, places: Ga
     lines = [f"<b>{escape(heading)}</b>", ""]
     for line in summary(form, answers):
         title = escape(_(line.question.title))
-        lines.append(f"• {title}: <b>{escape(display(lang, line.question, line.value, places))}</b>"
+        lines.append(f"• {title}: <b>{escape(_said(lang, line.question, line.value, places))}</b>"
                      if line.answered else f"• {title}: —")
     rows = [
         [_button(_("Send the report"), cb.pack(cb.SUBMIT, step))],
@@ -184,10 +213,16 @@ def submitted(lang: str, report: Report) -> Reply:
     return Reply(escape(text).replace(escape(report.ref_code), f"<code>{escape(report.ref_code)}</code>"))
 
 
-def status(lang: str, reports: list[Report]) -> Reply:
+def status(lang: str, reports: list[Report], in_progress: tuple[int, int] | None = None) -> Reply:
+    """The reporter's reports, and the one being written (`in_progress`: question n of total)."""
     _ = tr(lang)
+    draft_line = None
+    if in_progress is not None:
+        draft_line = escape(_("A report is in progress (question %(num)s / %(total)s): carry on above, or send "
+                              "/cancel to discard it.") % {"num": in_progress[0], "total": in_progress[1]})
     if not reports:
-        return Reply(escape(_("You have not sent any reports yet. Send /new to start one.")))
+        empty = escape(_("You have not sent any reports yet. Send /new to start one."))
+        return Reply("\n\n".join(filter(None, [draft_line, empty])))
     states = {
         "submitted": _("received, waiting for review"),
         "in_review": _("being reviewed"),
@@ -202,6 +237,8 @@ def status(lang: str, reports: list[Report]) -> Reply:
         day = r.occurred_on.isoformat() if r.occurred_on else "—"
         lines.append(f"<code>{escape(r.ref_code)}</code> · {escape(types.get(r.report_type, r.report_type))}"
                      f" · {escape(day)} · {escape(states.get(r.status, r.status))}")
+    if draft_line:
+        lines += ["", draft_line]
     return Reply("\n".join(lines))
 
 
@@ -209,9 +246,9 @@ def notice(text: str) -> Reply:
     return Reply(escape(text))
 
 
-def confirm(text: str, yes: tuple[str, str], no: tuple[str, str]) -> Reply:
-    rows = [[_button(yes[0], cb.pack(yes[1])), _button(no[0], cb.pack(no[1]))]]
-    return Reply(escape(text), InlineKeyboardMarkup(rows))
+def confirm(text: str, yes: tuple[str, str], no: tuple[str, str] | None) -> Reply:
+    buttons = [_button(yes[0], cb.pack(yes[1]))] + ([_button(no[0], cb.pack(no[1]))] if no else [])
+    return Reply(escape(text), InlineKeyboardMarkup([buttons]))
 
 
 __all__ = ["NONE", "UNKNOWN", "Outcome", "Reply"]

@@ -1,11 +1,13 @@
-"""Reporter identity, kept out of reach: a keyed pseudonym for the desk, and the chat id the
-bot needs to answer stored encrypted with a key derived from the secret."""
+"""Reporter identity, kept out of reach: a random pseudonym for the desk, a keyed lookup key that
+/forget destroys, and the chat id the bot needs to answer stored encrypted with a key derived
+from the secret."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -24,11 +26,23 @@ def crockford(raw: bytes, length: int) -> str:
     return "".join(chars)
 
 
-def pseudonym(settings: Settings, telegram_user_id: int) -> str:
-    """A stable name for a reporter that no one can turn back into their Telegram id
-    without the secret key: HMAC-SHA256 of the id."""
+def lookup_key(settings: Settings, telegram_user_id: int) -> str:
+    """How the bot finds a reporter's row from their Telegram id: HMAC-SHA256 of the id with a key
+    derived from the secret. Stored on the reporter row only (never shown, never logged) and
+    destroyed by /forget, so that afterwards the id leads to no row that holds old reports.
+    (It is the value the pseudonym used to be, so existing rows keep being found.)"""
     digest = hmac.new(settings.derived_key("pseudonym"), str(telegram_user_id).encode(), hashlib.sha256).digest()
     return "R-" + crockford(digest, 12)
+
+
+# The old name: the keyed hash was the pseudonym monitors saw, until /forget had to hold.
+pseudonym = lookup_key
+
+
+def random_pseudonym() -> str:
+    """The name monitors see: random, so nothing computed from a Telegram id (even with the
+    secret key) leads to it; a reporter who used /forget gets a new one."""
+    return "R-" + crockford(secrets.token_bytes(8), 12)
 
 
 class ChatIdCipher:

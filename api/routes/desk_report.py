@@ -117,11 +117,19 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
     })
 
 
+async def _submitted_media(session, media_id: str) -> Media:
+    """A file of a submitted report; a draft's file, or one left from a discarded draft, is not found."""
+    media = await get_or_404(session, Media, media_id)
+    if media.report_id is None:
+        raise DeskHTTPError(404)
+    return media
+
+
 @router.get("/media/{media_id}")
 async def media_view(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
                      media_id: str):
     """A photo, from a copy without its location metadata; each view is an audit event."""
-    media = await get_or_404(session, Media, media_id)
+    media = await _submitted_media(session, media_id)
     try:
         copy = review_media.view_copy(settings.media_dir, media)
     except review_media.MediaUnavailable:
@@ -135,7 +143,7 @@ async def media_view(request: Request, session: SessionDep, settings: SettingsDe
 async def media_original(request: Request, session: SessionDep, settings: SettingsDep, user: AdminUser,
                          media_id: str):
     """The untouched original (with any location metadata), for admins only, as a download."""
-    media = await get_or_404(session, Media, media_id)
+    media = await _submitted_media(session, media_id)
     path = review_media.original_path(settings.media_dir, media)
     if not path.is_file():
         raise DeskHTTPError(404, "media_unavailable")

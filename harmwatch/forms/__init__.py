@@ -18,7 +18,7 @@ from harmwatch.forms.engine import (
 )
 from harmwatch.forms.errors import AnswerError
 from harmwatch.forms.frame import frame
-from harmwatch.forms.harm import HARM_FORM, harm_form
+from harmwatch.forms.harm import HARM_FORM, HARM_FORM_V1, harm_form
 from harmwatch.forms.inputs import (
     Choice,
     Done,
@@ -39,7 +39,8 @@ from harmwatch.forms.summary import SummaryLine, describe, display, summary
 FORMS: dict[str, Form] = {HARM_FORM.id: HARM_FORM, ACCESS_FORM.id: ACCESS_FORM}
 # Every version a stored draft or report may have answered. A form that changes gets a new
 # version and its old one stays here, so that a report is always read with its own questions.
-FORM_VERSIONS: dict[tuple[str, int], Form] = {(form.id, form.version): form for form in FORMS.values()}
+FORM_VERSIONS: dict[tuple[str, int], Form] = {(form.id, form.version): form
+                                              for form in (*FORMS.values(), HARM_FORM_V1)}
 
 
 def forms_for(deployment: Deployment) -> dict[str, Form]:

@@ -280,7 +280,8 @@ def _date(q: Question, raw: RawAnswer, ctx: _Context) -> str:
                               earliest=parsing.example_date(earliest))
         return day.isoformat()
     if isinstance(raw, Text):
-        return parsing.parse_date(raw.text, today=ctx.today, earliest=earliest).isoformat()
+        return parsing.parse_date(raw.text, today=ctx.today, earliest=earliest,
+                                  solar_hijri=ctx.lang == "fa").isoformat()
     raise AnswerError(_HINTS[Kind.DATE])
 
 

@@ -191,13 +191,16 @@ def example_date(today: date) -> str:
     return today.strftime("%d/%m/%Y")
 
 
-def parse_date(text: str, *, today: date, earliest: date) -> date:
-    """'today', 'вчера', 2026-11-20, 20/11/2026, 20.11.2026, 20-11-2026 (day first), 20/11."""
+def parse_date(text: str, *, today: date, earliest: date, solar_hijri: bool = False) -> date:
+    """'today', 'вчера', 2026-11-20, 20/11/2026, 20.11.2026, 20-11-2026 (day first), 20/11;
+    with `solar_hijri` (Persian), also Solar Hijri dates year first, like ۱۴۰۵/۹/۵."""
     folded = normalise(text).strip(" .!")
     compact = re.sub(r"\s*([-/.])\s*", r"\1", folded)
     example = example_date(today)
     if (days := _DAYS.get(_shape(text)[0])) is not None:
         day = today - timedelta(days=days)
+    elif (m := _ISO.fullmatch(compact)) and solar_hijri and 1300 <= int(m[1]) < 1500:
+        day = _solar_hijri(int(m[1]), int(m[2]), int(m[3]), example)
     elif m := _ISO.fullmatch(compact):
         day = _make_date(int(m[1]), int(m[2]), int(m[3]), example)
     elif m := _DMY.fullmatch(compact):
@@ -217,6 +220,25 @@ def parse_date(text: str, *, today: date, earliest: date) -> date:
         raise AnswerError(N_("This form takes reports from %(earliest)s on. Please check the date."),
                           earliest=example_date(earliest))
     return day
+
+
+def _solar_hijri(year: int, month: int, day: int, example: str) -> date:
+    """A Solar Hijri (Jalali) date as a Gregorian one (the 33-year arithmetic of jalaali-js)."""
+    if not (1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30)):
+        raise AnswerError(N_("There is no such day. Please check the date, like %(example)s."), example=example)
+    jy = year + 1595
+    days = -355668 + 365 * jy + (jy // 33) * 8 + ((jy % 33) + 3) // 4 + day + \
+        ((month - 1) * 31 if month < 7 else (month - 7) * 30 + 186)
+    gy, days = 400 * (days // 146097), days % 146097
+    if days > 36524:
+        days -= 1
+        gy, days = gy + 100 * (days // 36524), days % 36524
+        if days >= 365:
+            days += 1
+    gy, days = gy + 4 * (days // 1461), days % 1461
+    if days > 365:
+        gy, days = gy + (days - 1) // 365, (days - 1) % 365
+    return date(gy, 1, 1) + timedelta(days=days)
 
 
 def _make_date(year: int, month: int, day: int, example: str) -> date:

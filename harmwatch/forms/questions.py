@@ -23,20 +23,24 @@ from harmwatch.i18n import N_
 COUNT_HELP = N_("Send a number like 3, or a range like 3-5. If you do not know, say so: "
                 "that is not the same as none.")
 
+# On the first screen that offers sharing a location, and on every later one (DOMAIN: safety).
+SAFE_LOCATION = N_("Careful: a location you share can show where you are. Share one only if it is safe, and "
+                   "move the pin to where it happened, not where you are. Never use \"current location\".")
+
 
 def where() -> tuple[Question, ...]:
     return (
         # %(adm1_level)s and %(adm2_level)s: the deployment's level names ("governorate", "oblast"), see i18n.
         Question("place", Kind.PLACE, N_("Where did it happen? Choose the %(adm1_level)s, type the name of the "
                                          "town or village, or share a location."), short=N_("Place"),
-                 max_length=200),
+                 max_length=200, help=SAFE_LOCATION),
         Question("district", Kind.PLACE, N_("Which %(adm2_level)s?"), required=False, allow_unknown=True,
                  max_length=200, level=2, within="place", when=place_without_district("place")),
         Question("location", Kind.LOCATION, N_("If it is safe, share the exact spot: use the attachment button, "
                                                "choose Location and move the pin. Or skip this."),
                                                         short=N_("Exact spot"),
                  required=False, when=has_no_point("place"),
-                 help=N_("A shared location can show where you are. Skip this if that could put you in danger.")),
+                 help=SAFE_LOCATION),
         Question("geo_precision", Kind.CHOICE, N_("How close is that point to where it happened?"),
                  required=False, options=options_of("geo_precision"), when=has_point("place", "location"),
                  column="geo_precision"),
@@ -57,12 +61,13 @@ def when() -> tuple[Question, ...]:
 
 def count(question_id: str, label: str, *, required: bool = True, max_value: int = 10_000,
           when: Condition | None = None, part_of: str | None = None, in_report_columns: bool = True,
-          short: str | None = None) -> Question:
+          short: str | None = None, help: str | None = None) -> Question:
     """A count asked as a range, with "None" and "I don't know" buttons (unknown is not zero).
     It fills the Report columns <id>_min and <id>_max, or stays in the answers only."""
     return Question(question_id, Kind.RANGE, label, required=required, allow_unknown=True,
                     options=(NONE_OPTION,), max_value=max_value, when=when, part_of=part_of,
-                    help=COUNT_HELP, column=question_id if in_report_columns else None, short=short)
+                    help=help or COUNT_HELP,
+                    column=question_id if in_report_columns else None, short=short)
 
 
 def attribution(deployment: Deployment) -> Question:
@@ -81,7 +86,7 @@ def closing() -> tuple[Question, ...]:
     return (
         Question("description", Kind.TEXT, N_("Is there anything else we should know? Describe what happened "
                                                "in your own words, or skip."), short=N_("Your description"),
-                 required=False, max_length=2000),
+                 required=False, max_length=12_000),  # a testimony: three of Telegram's longest messages
         Question("media", Kind.MEDIA, N_("Do you have photos or documents? Send them now, then tap "
                                          "Done. Or skip."), short=N_("Files"),
                  required=False, max_items=10,

@@ -15,6 +15,9 @@ from harmwatch.forms.engine import Places, settle
 from harmwatch.forms.model import Form, Kind, Question
 from harmwatch.i18n import N_, gettext, normalise_language
 
+# Month names as reporters say them: Syrians use the Levantine months (تشرين الثاني, not نوفمبر).
+DATE_LOCALES = {"ar": "ar_SY"}
+
 
 @dataclass(frozen=True)
 class Msg:
@@ -113,7 +116,9 @@ def render(lang: str, pieces: tuple[Piece, ...], places: Places | None = None) -
         if isinstance(piece, Msg):
             out.append(gettext(lang, piece.msgid, **piece.params))
         elif isinstance(piece, Day):
-            out.append(format_date(date.fromisoformat(piece.iso), "long", locale=normalise_language(lang)))
+            language = normalise_language(lang)
+            out.append(format_date(date.fromisoformat(piece.iso), "long",
+                                   locale=DATE_LOCALES.get(language, language)))
         elif isinstance(piece, PlaceName):
             out.append(_place_name(lang, piece.pcode, places))
         elif not out or out[-1].casefold() != piece.text.casefold():  # "Al Bab" typed for Al Bab: once

@@ -1,9 +1,11 @@
-"""Reporters: found by pseudonym, never by Telegram id; /forget unlinks them from their reports."""
+"""Reporters: found by a keyed lookup key, shown by a random pseudonym; /forget unlinks them
+from their reports and destroys what led from a Telegram id to them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -12,9 +14,11 @@ from sqlmodel import select
 
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
-from harmwatch.privacy import ChatIdCipher, pseudonym
+from harmwatch.messaging.models import OutboxMessage
+from harmwatch.privacy import ChatIdCipher, lookup_key, random_pseudonym
 from harmwatch.reporters.models import Reporter
-from harmwatch.reports.models import Draft, Report
+from harmwatch.reports.models import Report
+from harmwatch.reports.service import discard_draft
 from harmwatch.settings import Settings
 
 FLOOD_WINDOW = timedelta(minutes=1)
@@ -22,23 +26,25 @@ FLOOD_LIMIT = 20
 
 
 async def find_reporter(session: AsyncSession, settings: Settings, *, telegram_user_id: int) -> Reporter | None:
-    return await session.scalar(select(Reporter).where(Reporter.pseudonym == pseudonym(settings, telegram_user_id)))
+    key = lookup_key(settings, telegram_user_id)
+    return await session.scalar(select(Reporter).where(Reporter.lookup_key == key))
 
 
 async def get_or_create_reporter(
     session: AsyncSession, settings: Settings, *, telegram_user_id: int, chat_id: int, lang: str
 ) -> Reporter:
-    """The reporter behind a Telegram user. After /forget the old row has lost its pseudonym,
-    so someone who writes again starts afresh, unlinked from what they sent before."""
-    name = pseudonym(settings, telegram_user_id)
-    reporter = await session.scalar(select(Reporter).where(Reporter.pseudonym == name))
+    """The reporter behind a Telegram user. After /forget the old row has lost its lookup key,
+    so someone who writes again starts afresh, under a new pseudonym, unlinked from before."""
+    key = lookup_key(settings, telegram_user_id)
+    reporter = await session.scalar(select(Reporter).where(Reporter.lookup_key == key))
     if reporter is None:
-        reporter = Reporter(pseudonym=name, lang=lang, chat_id_enc=ChatIdCipher(settings).encrypt(chat_id))
+        reporter = Reporter(pseudonym=random_pseudonym(), lookup_key=key, lang=lang,
+                            chat_id_enc=ChatIdCipher(settings).encrypt(chat_id))
         try:
             async with session.begin_nested():
                 session.add(reporter)
         except IntegrityError:  # another worker created them a moment ago
-            reporter = await session.scalar(select(Reporter).where(Reporter.pseudonym == name))
+            reporter = await session.scalar(select(Reporter).where(Reporter.lookup_key == key))
     reporter.last_seen_at = utcnow()
     await session.flush()
     return reporter
@@ -55,21 +61,32 @@ def count_message(reporter: Reporter) -> str:
     return "warn" if reporter.flood_count == FLOOD_LIMIT + 1 else "drop"
 
 
-async def forget(session: AsyncSession, reporter: Reporter) -> int:
-    """Unlink the reporter from every report and drop their chat id; the reports stay, anonymous.
+def flooded(reporter: Reporter) -> bool:
+    """Whether the reporter's next message would be over the flood limit (nothing is fetched then)."""
+    window = reporter.flood_window_start
+    return window is not None and utcnow() - window <= FLOOD_WINDOW and reporter.flood_count >= FLOOD_LIMIT
+
+
+async def forget(session: AsyncSession, reporter: Reporter, *, media_dir: Path | None = None) -> int:
+    """Unlink the reporter from every report and destroy what leads to them: the lookup key, the
+    chat id, the pseudonym, their draft, messages waiting for them. The reports stay, anonymous.
     Returns how many reports were unlinked."""
     result = await session.execute(
         sa.update(Report).where(Report.reporter_id == reporter.id).values(reporter_id=None)
     )
-    await session.execute(sa.delete(Draft).where(Draft.reporter_id == reporter.id))
+    await discard_draft(session, reporter, media_dir=media_dir)
+    await session.execute(sa.delete(OutboxMessage).where(OutboxMessage.reporter_id == reporter.id))
     reporter.chat_id_enc = None
     reporter.forgotten = True
     reporter.awaiting_report_id = None
-    # A new pseudonym row would be made on the next message; this one keeps no link.
-    reporter.pseudonym = f"forgotten-{reporter.id}"
+    reporter.lookup_key = None  # the next message makes a new row: nothing leads back here
+    reporter.pseudonym = random_pseudonym()  # a monitor's note of the old one leads nowhere
+    reporter.created_at = reporter.last_seen_at = utcnow()
+    reporter.flood_window_start, reporter.flood_count = None, 0
     await session.flush()
-    await record(session, actor="reporter", action="reporter.forgotten", object_type="reporter",
-                 object_id=reporter.id, after={"reports_unlinked": result.rowcount})
+    # No reporter id in the log: the event says that someone left, not who.
+    await record(session, actor="reporter", action="reporter.forgotten",
+                 after={"reports_unlinked": result.rowcount})
     return result.rowcount
 
 

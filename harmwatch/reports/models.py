@@ -69,6 +69,9 @@ class Draft(SQLModel, table=True):
     step: int = 0
     # Words the reporter typed for a place that matched several: kept if they choose "keep what I wrote".
     typed_place: str | None = Field(default=None, sa_type=sa.String(255))
+    # The chat around the answers: {"answered": {telegram message id: question id}} so an edited
+    # message updates its answer, and {"fragments": [...]} for a long text Telegram split.
+    chat: dict[str, Any] = json_field()
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -132,6 +135,9 @@ class Media(SQLModel, table=True):
     size: int
     mime_type: str = Field(sa_type=sa.String(100))
     path: str = Field(sa_type=sa.String(255))
+    # How Telegram carried it: "photo" (recompressed by Telegram, metadata stripped: not the
+    # original), or "document", "video", "voice", "audio" (the file as sent). None: not recorded.
+    sent_as: str | None = Field(default=None, sa_type=sa.String(16))
     received_at: datetime = Field(default_factory=utcnow)
     draft_id: int | None = Field(default=None, foreign_key="drafts.id", index=True, ondelete="SET NULL")
     report_id: int | None = Field(default=None, foreign_key="reports.id", index=True, ondelete="CASCADE")

@@ -4,6 +4,7 @@ a report in one transaction (a failed submit leaves the draft as it was)."""
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,10 +35,11 @@ async def draft_of(session: AsyncSession, reporter: Reporter) -> Draft | None:
     return await session.scalar(select(Draft).where(Draft.reporter_id == reporter.id))
 
 
-async def start_draft(session: AsyncSession, reporter: Reporter, *, form_id: str) -> Draft:
-    """A new draft for this form, replacing any earlier one."""
+async def start_draft(session: AsyncSession, reporter: Reporter, *, form_id: str,
+                      media_dir: Path | None = None) -> Draft:
+    """A new draft for this form, replacing any earlier one (and its files)."""
     form = get_form(form_id)
-    await discard_draft(session, reporter)
+    await discard_draft(session, reporter, media_dir=media_dir)
     draft = Draft(reporter_id=reporter.id, form_id=form.id, form_version=form.version,
                   current=form.questions[0].id)
     session.add(draft)
@@ -57,20 +59,34 @@ async def save_answers(session: AsyncSession, draft: Draft, answers: dict[str, A
     return draft
 
 
-async def discard_draft(session: AsyncSession, reporter: Reporter) -> bool:
-    result = await session.execute(sa.delete(Draft).where(Draft.reporter_id == reporter.id))
-    return result.rowcount > 0
+async def discard_draft(session: AsyncSession, reporter: Reporter, *, media_dir: Path | None = None) -> bool:
+    """Delete the reporter's draft with its files: their rows, and their bytes under `media_dir`
+    unless a report (or another draft) holds the same bytes. Returns whether there was a draft."""
+    draft = await draft_of(session, reporter)
+    if draft is None:
+        return False
+    files = (await session.scalars(select(Media).where(Media.draft_id == draft.id))).all()
+    paths = {m.path for m in files}
+    await session.execute(sa.delete(Media).where(Media.draft_id == draft.id))
+    await session.execute(sa.delete(Draft).where(Draft.id == draft.id))
+    await session.flush()
+    if media_dir is not None and paths:
+        still_used = set((await session.scalars(select(Media.path).where(Media.path.in_(paths)))).all())
+        for path in paths - still_used:
+            (media_dir / path).unlink(missing_ok=True)
+    return True
 
 
 async def add_media(session: AsyncSession, *, draft: Draft | None, sha256: str, size: int, mime_type: str,
-                    path: str) -> tuple[Media, bool]:
+                    path: str, sent_as: str | None = None) -> tuple[Media, bool]:
     """Record a received file. The same bytes sent twice to one draft are stored once:
     returns (media, is_new)."""
     if draft is not None:
         existing = await session.scalar(select(Media).where(Media.draft_id == draft.id, Media.sha256 == sha256))
         if existing is not None:
             return existing, False
-    media = Media(sha256=sha256, size=size, mime_type=mime_type, path=path, draft_id=draft.id if draft else None)
+    media = Media(sha256=sha256, size=size, mime_type=mime_type, path=path, sent_as=sent_as,
+                  draft_id=draft.id if draft else None)
     session.add(media)
     await session.flush()
     return media, True
@@ -111,7 +127,7 @@ async def submit_draft(session: AsyncSession, draft: Draft, *, reporter: Reporte
         )
     await session.delete(draft)
     await session.flush()
-    await record(session, actor=f"reporter:{reporter.pseudonym}", action="report.submitted",
+    await record(session, actor="reporter", action="report.submitted",
                  object_type="report", object_id=report.id,
                  after={"ref_code": report.ref_code, "type": report.report_type, "channel": channel})
     return report

@@ -1,7 +1,7 @@
 """rate buckets shared by every worker; when each place was last imported
 
 Revision ID: 0009
-Revises: 0012
+Revises: 0008
 Create Date: 2026-12-01 15:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0009'
-down_revision: str | None = '0012'  # chained after main's head at merge (brief: '0002')
+down_revision: str | None = '0008'  # chained after main's head at merge (brief: '0002')
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

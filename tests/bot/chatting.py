@@ -59,3 +59,29 @@ class Chatter:
     def buttons(message: dict[str, Any]) -> list[str]:
         markup = message.get("reply_markup") or {}
         return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def to_media_question(chatter: Chatter, event: str = "Abduction or forced disappearance") -> dict[str, Any]:
+    """A harm report answered up to its files question, the shortest way (nobody detained or hurt)."""
+    await chatter.say("/start")
+    await chatter.tap("Civilians harmed")
+    await chatter.tap(event)
+    await chatter.say("Duma")
+    await chatter.tap("Skip")
+    await chatter.tap("Today")
+    await chatter.tap("That exact day")
+    await chatter.tap("Skip")
+    await chatter.tap("I don't know")  # how many were taken
+    for _ in range(3):
+        await chatter.tap("None")
+    await chatter.tap("I don't know")  # attribution
+    await chatter.toggle("A relative of a victim")
+    await chatter.tap("Done")
+    return await chatter.tap("Skip")  # description
+
+
+async def send_report(chatter: Chatter) -> dict[str, Any]:
+    """A whole report, sent: the bot's message with its reference code."""
+    await to_media_question(chatter)
+    await chatter.tap("No files")
+    return await chatter.tap("Send the report")

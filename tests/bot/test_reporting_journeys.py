@@ -13,7 +13,7 @@ from harmwatch.places.gazetteer import builtin_gazetteer
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Draft, Media, Report, ReportMessage
 from harmwatch.review import service as review
-from tests.bot.chatting import Chatter
+from tests.bot.chatting import Chatter, to_media_question
 from tests.bot.conftest import TOKEN
 from tests.factories import make_user
 
@@ -114,26 +114,9 @@ async def test_a_restart_mid_form_carries_on_where_the_reporter_stopped(sandbox,
         await second.stop()
 
 
-async def _to_media_question(chatter):
-    await chatter.say("/start")
-    await chatter.tap("Civilians harmed")
-    await chatter.tap("Abduction or forced disappearance")
-    await chatter.say("Duma")
-    await chatter.tap("Skip")
-    await chatter.tap("Today")
-    await chatter.tap("That exact day")
-    await chatter.tap("Skip")
-    for _ in range(3):
-        await chatter.tap("None")
-    await chatter.tap("I don't know")  # attribution
-    await chatter.toggle("A relative of a victim")
-    await chatter.tap("Done")
-    return await chatter.tap("Skip")  # description
-
-
 async def test_photos_are_stored_unchanged_once_with_their_hash(sandbox, reporter_bot, database, settings):
     chatter = await Chatter.create(sandbox.client)
-    reply = await _to_media_question(chatter)
+    reply = await to_media_question(chatter)
     assert "photos" in reply["text"]
     photo = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40  # a JPEG-ish payload
     reply = await chatter.send_photo(photo)
@@ -152,7 +135,7 @@ async def test_photos_are_stored_unchanged_once_with_their_hash(sandbox, reporte
 async def test_a_file_over_the_limit_is_refused_with_a_message(sandbox, reporter_bot, database, settings):
     settings.media_max_bytes = 1024
     chatter = await Chatter.create(sandbox.client)
-    await _to_media_question(chatter)
+    await to_media_question(chatter)
     reply = await chatter.send_photo(b"\xff\xd8" + b"x" * 5000)
     assert "too large" in reply["text"]
     async with database.transaction() as session:
@@ -174,7 +157,9 @@ async def test_monitor_question_reaches_the_reporter_and_the_answer_lands_on_the
     last = (await sandbox.client.bot_messages(chatter.chat))[-1]
     question = await chatter.reply_after(last["message_id"])
     assert report.ref_code in question["text"] and "Quelle rue exactement ? <script>" in question["text"]
-    reply = await chatter.say("Rue des Boulangers, près de la boulangerie")
+    sent = await chatter.client.send_text(chatter.user, "Rue des Boulangers, près de la boulangerie",
+                                          reply_to=question)  # a reply to the question goes onto its report
+    reply = await chatter.reply_after(sent["message"]["message_id"])
     assert report.ref_code in reply["text"]
     async with database.transaction() as session:
         thread = (await session.scalars(sa.select(ReportMessage).order_by(ReportMessage.id))).all()

@@ -19,16 +19,16 @@ async def test_a_draft_begun_on_an_older_form_version_is_sent_on_that_version(da
         reporter = await make_reporter(session, settings)
         early = await start_draft(session, reporter, form_id="harm")
         await save_answers(session, early, answers, current=None)
-    assert early.form_version == 1
+    assert early.form_version == HARM_FORM.version
     second = new_form_version(monkeypatch, HARM_FORM, added=(NEW_REQUIRED,))
-    async with database.transaction() as session:  # complete on version 1, not on version 2
+    async with database.transaction() as session:  # complete on its version, not on the next
         report = await submit_draft(session, await draft_of(session, reporter), reporter=reporter)
-    assert (report.form_id, report.form_version, report.killed_min, report.killed_max) == ("harm", 1, 3, 5)
+    assert (report.form_id, report.form_version, report.killed_min, report.killed_max) == ("harm", HARM_FORM.version, 3, 5)
 
-    async with database.transaction() as session:  # a draft begun now answers version 2
+    async with database.transaction() as session:  # a draft begun now answers the next version
         late = await start_draft(session, reporter, form_id="harm")
         await save_answers(session, late, answers, current=None)
-    assert late.form_version == second.version == 2
+    assert late.form_version == second.version == HARM_FORM.version + 1
     with pytest.raises(DraftIncomplete):
         async with database.transaction() as session:
             await submit_draft(session, await draft_of(session, reporter), reporter=reporter)

@@ -40,10 +40,12 @@ async def add_media(session, settings, report, data: bytes, mime: str = "image/j
 
 async def test_a_report_is_read_with_the_form_version_it_answered(as_monitor, database, monkeypatch):
     async with database.transaction() as session:
-        old = await make_report(session, form_version=1, answers={"killed": {"min": 2, "max": 5}})
+        old = await make_report(session, form_version=HARM_FORM.version,
+                                answers={"event_type": "grenade", "killed": {"min": 2, "max": 5}})
     new_form_version(monkeypatch, HARM_FORM, labels={"killed": "How many civilians died?"})
     async with database.transaction() as session:
-        new = await make_report(session, form_version=2, answers={"killed": {"min": 1, "max": 1}})
+        new = await make_report(session, form_version=HARM_FORM.version + 1,
+                                answers={"event_type": "grenade", "killed": {"min": 1, "max": 1}})
     old_page = (await as_monitor.get(f"/reports/{old.id}")).text
     assert "How many people were killed?" in old_page and "How many civilians died?" not in old_page
     new_page = (await as_monitor.get(f"/reports/{new.id}")).text

@@ -22,7 +22,7 @@ from tests.walks import HARM_STEPS, answer_all
 def test_frame_maps_harm_answers_to_report_columns(syria):
     row = frame(HARM_FORM, answer_all(HARM_FORM, HARM_STEPS, syria))
     assert set(row) <= set(Report.model_fields)
-    assert row["report_type"] == "harm" and row["form_id"] == "harm" and row["form_version"] == 1
+    assert row["report_type"] == "harm" and row["form_id"] == "harm" and row["form_version"] == HARM_FORM.version
     assert row["occurred_on"] == date(2026, 11, 18) and row["time_precision"] == 2 and row["time_of_day"] == "night"
     assert (row["adm1_pcode"], row["adm2_pcode"], row["place_text"]) == ("SY02", "SY0202", "Al Bab")
     assert (row["lat"], row["lon"], row["geo_precision"]) == (36.371, 37.516, "near")

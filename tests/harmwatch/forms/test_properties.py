@@ -73,8 +73,15 @@ typed = st.one_of(
 )
 
 
+# Questions asked for one kind of event only.
+EVENT_OF = {"detained": "arrest_detention", "abducted": "abduction_forced_disappearance",
+            "survivors": "sexual_violence"}
+
+
 def _context(form: Form, question: Question) -> dict:
     answers = {k: v for k, v in EVERYTHING_ASKED[form.id].items() if k != question.id}
+    if form.id == "harm" and question.id in EVENT_OF:
+        answers["event_type"] = EVENT_OF[question.id]
     assert question in visible_questions(form, answers), question.id
     return answers
 
