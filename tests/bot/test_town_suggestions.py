@@ -21,4 +21,4 @@ async def test_a_misspelt_town_is_offered_with_its_governorate(sandbox, reporter
     async with database.transaction() as session:
         draft = (await session.scalars(sa.select(Draft))).one()
     saraqib = builtin_gazetteer().best("Saraqib")
-    assert draft.answers["place"] == {"adm1": "SY07", "adm2": "SY0700", "pcode": saraqib.pcode, "text": None}
+    assert draft.answers["place"] == {"adm1": "SY07", "adm2": "SY0700", "pcode": saraqib.pcode, "text": "Saraqeb"}
