@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Compile every catalog (.po -> .mo); the .mo files are build products, not in git.
+# Check every catalog compiles (.po -> .mo). Harmwatch itself reads the .po files (the wheel
+# carries them, see setup.py), so the .mo files are only a check, never needed to run.
 catalogs: install
 	$(BIN)/pybabel compile --use-fuzzy -d locales -D messages --statistics 2>&1 | grep -v "^compiling" || true
 	@for l in $(LANGS); do test -f locales/$$l/LC_MESSAGES/messages.mo || { echo "missing catalog for $$l"; exit 1; }; done

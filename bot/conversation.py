@@ -214,7 +214,8 @@ async def _apply(session: AsyncSession, ctx: Context, reporter: Reporter, draft:
         if error.candidates and isinstance(raw, Text):
             draft.typed_place = raw.text[:255]
             await session.flush()
-            return Outcome([render.place_candidates(lang, error.candidates, draft.step, raw.text[:255])])
+            return Outcome([render.place_candidates(lang, error.candidates, draft.step, raw.text[:255],
+                                                    ctx.places)])
         return Outcome([_resume(ctx, reporter, draft, error.text(lang))], toast=error.text(lang)[:190])
     if question.id in (answers.get(PENDING) or {}):  # a toggle or a file: the question stays open
         await reports.save_answers(session, draft, answers, current=question.id, advance=False)

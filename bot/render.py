@@ -88,7 +88,7 @@ def _hint(lang: str, question: Question) -> str | None:
         Kind.LOCATION: _("Use the attachment button (📎) and choose Location."),
     }
     if question.kind is Kind.PLACE and question.level is None:
-        return _("Tap a governorate, type a name, or share a location (📎 → Location).")
+        return _("Tap a %(adm1_level)s, type a name, or share a location (📎 → Location).")
     return hints.get(question.kind)
 
 
@@ -123,6 +123,8 @@ def question(lang: str, form: Form, draft_answers: dict[str, Any], q: Question, 
         rows += _rows([_button(("✓ " if o.code in ticked else "") + _(o.label), cb.pack(cb.TOGGLE, step, o.code))
                        for o in q.options], 2)
         rows.append([_button(_("Done"), cb.pack(cb.DONE, step))])
+    elif q.kind is Kind.TEXT and q.options:  # the parties to the conflict, for attribution
+        rows += _rows([_button(_(o.label), cb.pack(cb.ANSWER, step, o.code)) for o in q.options], 1)
     elif q.kind in (Kind.DATE, Kind.TIME_OF_DAY, Kind.RANGE, Kind.INTEGER):
         quick = [_button(_(o.label), cb.pack(cb.ANSWER, step, o.code)) for o in q.options]
         if q.kind is Kind.DATE:
@@ -171,10 +173,10 @@ def answered(lang: str, q: Question, value: Any, places: Gazetteer) -> str:
     return f"{escape(_(q.label))}\n✓ <b>{escape(shorten(display(lang, q, value, places)))}</b>"
 
 
-def place_candidates(lang: str, candidates, step: int, typed: str) -> Reply:
+def place_candidates(lang: str, candidates, step: int, typed: str, places: Gazetteer) -> Reply:
+    """The places a typed name may mean, each with its area ("Saraqib, Idleb"), and Keep."""
     _ = tr(lang)
-    rows = [[_button(p.name_in(lang) if hasattr(p, "name_in") else p.name, cb.pack(cb.PLACE, step, p.pcode))]
-            for p in candidates[:6]]
+    rows = [[_button(places.label(p.pcode, lang), cb.pack(cb.PLACE, step, p.pcode))] for p in candidates[:6]]
     rows.append([_button(_("Keep what I wrote"), cb.pack(cb.KEEP_WORDS, step))])
     text = _("Which place do you mean by “%(typed)s”?") % {"typed": typed}
     return Reply(escape(text), InlineKeyboardMarkup(rows))

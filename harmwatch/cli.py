@@ -17,6 +17,7 @@ from harmwatch.accounts.models import Role, User
 from harmwatch.accounts.service import AccountError, create_token, create_user
 from harmwatch.audit.service import AuditHead, verify_chain
 from harmwatch.database import Database
+from harmwatch.i18n import warn_missing_catalogs
 from harmwatch.settings import get_settings
 
 app = typer.Typer(help="Harmwatch: report, verify and share civilian harm and blocked aid.", no_args_is_help=True)
@@ -25,8 +26,9 @@ users_app = typer.Typer(help="Desk and API accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens for NGOs.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 places_app = typer.Typer(help="The gazetteer.", no_args_is_help=True)
+config_app = typer.Typer(help="The deployment file (HARMWATCH_CONFIG).", no_args_is_help=True)
 for sub, name in ((db_app, "db"), (users_app, "users"), (tokens_app, "tokens"), (audit_app, "audit"),
-                  (places_app, "places")):
+                  (places_app, "places"), (config_app, "config")):
     app.add_typer(sub, name=name)
 
 DEMO_ADMIN = "admin"
@@ -69,13 +71,16 @@ class _QuietSandbox(logging.Filter):
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Run the web app (desk, API, webhook) and the bot in one process."""
+    settings = get_settings()
+    warn_missing_catalogs()
+    _deployment_or_exit()  # before the forms are imported, which ask as the deployment says
+
     import uvicorn
 
     from api.main import create_app
     from api.routes.telegram import stop_bot
     from bot.sandbox.background import PromptShutdownServer
 
-    settings = get_settings()
     settings.listen_on(host)  # the sandbox is served on a loopback address only
     if settings.is_sqlite:
         migrate.upgrade(settings.database_url)
@@ -96,10 +101,12 @@ def bot(take_over: Annotated[bool, typer.Option("--take-over", help="Delete a we
     receiver at a time: it refuses to start while a webhook is set, unless --take-over."""
     import signal
 
+    settings = get_settings()
+    warn_missing_catalogs()
+    _deployment_or_exit()
     from bot.app import ReporterBot, WebhookActive
     from harmwatch.places.service import gazetteer
 
-    settings = get_settings()
     if not settings.telegram_token:
         typer.echo("Set HARMWATCH_TELEGRAM_TOKEN (and HARMWATCH_TELEGRAM_API_URL for a self-hosted Bot API "
                    "server). Without a token, `harmwatch serve` runs the bot against its built-in sandbox.",
@@ -273,6 +280,36 @@ def places_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
         typer.echo(f"Nothing imported: {error}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"Imported {count} places.")
+
+
+def _deployment_or_exit():
+    """The deployment of HARMWATCH_CONFIG; a clear message naming the bad key, and exit 2."""
+    from harmwatch import deployment
+
+    try:
+        return deployment.current()
+    except deployment.DeploymentError as error:
+        typer.echo(f"HARMWATCH_CONFIG is not usable: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@config_app.command("check")
+def config_check(file: Annotated[Path | None, typer.Argument(help="default: HARMWATCH_CONFIG")] = None) -> None:
+    """Check a deployment file: every key known, the country an ISO3 code, no future date."""
+    from harmwatch import deployment
+
+    path = file or get_settings().config
+    if path is None:
+        typer.echo("HARMWATCH_CONFIG is not set: the built-in Syria deployment is used.")
+        return
+    try:
+        found = deployment.load(path)
+    except deployment.DeploymentError as error:
+        typer.echo(f"{path}: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{path}: OK. {found.country_iso3} ({found.country_name}), reports from {found.earliest_date}, "
+               f"{len(found.parties)} parties, levels {' / '.join(found.admin_levels)}, licence {found.licence}, "
+               f"places {found.places or 'built in (Syria)'}.")
 
 
 @app.command()

@@ -7,6 +7,7 @@ from harmwatch.audit.models import AuditEvent
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging.models import OutboxMessage, OutgoingReply, ProcessedUpdate
 from harmwatch.places.models import Place
+from harmwatch.ratelimits import RateBucket
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Draft, Media, Report, ReportMessage
 from harmwatch.review.models import Comment, NotRelated, Notice, SavedFilter
@@ -28,6 +29,7 @@ __all__ = [
     "Place",
     "OutgoingReply",
     "ProcessedUpdate",
+    "RateBucket",
     "Report",
     "ReportMessage",
     "Reporter",

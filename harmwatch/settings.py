@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     # "test" makes password hashes cheap, for the test suite only: never for real accounts.
     password_hash_profile: Literal["production", "test"] = "production"
     _host: str = PrivateAttr(default="127.0.0.1")
+    # Deployment (harmwatch.deployment): a TOML file for what differs between conflicts.
+    config: Path | None = None
 
     @field_validator("secret_key")
     @classmethod

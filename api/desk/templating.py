@@ -3,6 +3,7 @@ flash messages kept in the session, and `render` that every desk route ends with
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -13,12 +14,33 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from api.deps import SessionDep
 from api.desk.messages import AUDIT_ACTIONS, CHAIN_REASONS, ERRORS, FIELD_LABELS, FIELDS, NOTICES, ROLES
 from harmwatch import taxonomy
 from harmwatch.i18n import LANGUAGES, is_rtl, normalise_language, translator
-from harmwatch.places.gazetteer import builtin_gazetteer
+from harmwatch.places.gazetteer import Gazetteer, builtin_gazetteer
+from harmwatch.places.service import gazetteer as stored_gazetteer
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# The stored gazetteer of the request being rendered (set by `use_stored_places`); the
+# templates' `place()` and `gazetteer()` read it, so every page names places as imported.
+_PLACES: ContextVar[Gazetteer | None] = ContextVar("desk_places", default=None)
+
+
+async def use_stored_places(request: Request, session: SessionDep) -> Gazetteer:
+    """A desk-wide dependency: the stored gazetteer, for the routes and their templates."""
+    places = await stored_gazetteer(session)
+    request.state.places = places
+    return places
+
+
+def places_of(request: Request) -> Gazetteer:
+    """The gazetteer of this request: the stored one, the built-in one on pages without it."""
+    return getattr(request.state, "places", None) or builtin_gazetteer()
+
+
+def _gazetteer() -> Gazetteer:
+    return _PLACES.get() or builtin_gazetteer()
 
 
 def _label(lang: str):
@@ -34,7 +56,7 @@ def _label(lang: str):
 
 def _place(lang: str):
     def place(pcode: str | None) -> str:
-        return builtin_gazetteer().name(pcode, lang) if pcode else ""
+        return _gazetteer().name(pcode, lang) if pcode else ""
     return place
 
 
@@ -77,7 +99,7 @@ def environment(lang: str) -> Environment:
     )
     env.install_gettext_translations(translator(lang), newstyle=True)
     env.globals.update(label=_label(lang), place=_place(lang), LANGUAGES=LANGUAGES, taxonomy=taxonomy,
-                       gazetteer=builtin_gazetteer)
+                       gazetteer=_gazetteer)
     env.globals["field_label"] = lambda name: translator(lang).gettext(FIELD_LABELS.get(name, name))
     env.globals["changes"] = changes
     env.globals["action_label"] = lambda code: translator(lang).gettext(AUDIT_ACTIONS[code]) if code in AUDIT_ACTIONS \
@@ -159,7 +181,17 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     lang = request_language(request)
     env = environment(lang)
     session = request.session if "session" in request.scope else None
-    page = env.get_template(template).render(
+    token = _PLACES.set(places_of(request))
+    try:
+        page = _render(env, template, request, lang, session, context)
+    finally:
+        _PLACES.reset(token)
+    return HTMLResponse(page, status_code=status_code)
+
+
+def _render(env: Environment, template: str, request: Request, lang: str, session: Any,
+            context: dict[str, Any] | None) -> str:
+    return env.get_template(template).render(
         request=request,
         user=getattr(request.state, "user", None),
         lang=lang,
@@ -169,7 +201,6 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         flashes=_pop_flashes(request, lang),
         **(context or {}),
     )
-    return HTMLResponse(page, status_code=status_code)
 
 
 def see_other(url: str) -> RedirectResponse:

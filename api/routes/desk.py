@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
 from api.desk.deps import DeskHTTPError, LoginRequired, TwoFactorRequired
 from api.desk.messages import ERRORS
 from api.desk.sessions import DeskSessionMiddleware
-from api.desk.templating import notice, render, see_other
+from api.desk.templating import notice, render, see_other, use_stored_places
 from api.routes import (
     desk_admin,
     desk_audit,
@@ -60,4 +60,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(TwoFactorRequired, _two_factor_required)
     app.add_exception_handler(DeskHTTPError, _desk_error)
     for module in ROUTERS:
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(use_stored_places)])

@@ -10,10 +10,9 @@ from fastapi import APIRouter, Request
 from api.deps import SessionDep
 from api.desk import charts
 from api.desk.deps import CsrfChecked, CurrentUser
-from api.desk.templating import render
+from api.desk.templating import places_of, render
 from harmwatch import dashboard, taxonomy
 from harmwatch.i18n import N_, is_rtl, translator
-from harmwatch.places.gazetteer import builtin_gazetteer
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 AGE_LABELS = {
@@ -35,7 +34,7 @@ async def dashboard_page(request: Request, session: SessionDep, user: CurrentUse
     """Charts of what came in and what was found, in the monitor's language and direction."""
     lang, rtl = user.lang, is_rtl(user.lang)
     _ = translator(lang).gettext
-    places = builtin_gazetteer()
+    places = places_of(request)
 
     def label(kind: str, code) -> str:
         try:
@@ -56,7 +55,7 @@ async def dashboard_page(request: Request, session: SessionDep, user: CurrentUse
         "incidents_per_week": charts.columns([(w.strftime("%d.%m"), n) for w, n in incident_weeks],
                                              title=_("Incidents per week"), rtl=rtl),
         "by_governorate": charts.bars([(places.name(c, lang) if c else unknown, n) for c, n in governorates],
-                                      title=_("Reports by governorate"), rtl=rtl,
+                                      title=_("Reports by %(adm1_level)s"), rtl=rtl,
                                       links=[_queue(adm1=c) if c else None for c, _n in governorates]),
         "by_type": charts.bars(
             [(label("event_type" if t == "harm" else "access_constraint", c) if c else label("report_type", t), n)

@@ -12,7 +12,7 @@ from sqlmodel import select
 from api.deps import SessionDep, SettingsDep
 from api.desk import answers
 from api.desk.deps import AdminUser, CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
-from api.desk.templating import environment, render, request_language, typed_values
+from api.desk.templating import environment, places_of, render, request_language, typed_values
 from api.desk.flow import queue_filter
 from harmwatch.accounts.models import User
 from harmwatch.audit.models import AuditEvent
@@ -20,7 +20,6 @@ from harmwatch.audit.service import record
 from harmwatch.i18n import N_, is_rtl, translator
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
-from harmwatch.places.gazetteer import builtin_gazetteer
 from harmwatch.reporters.models import Reporter
 from harmwatch.reporters.service import track_record
 from harmwatch.reports.models import COUNT_NAMES, Media, Report, ReportMessage
@@ -67,7 +66,7 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
     """One report, with everything a monitor needs to decide."""
     report = await get_or_404(session, Report, report_id)
     lang = user.lang
-    gazetteer = builtin_gazetteer()
+    gazetteer = places_of(request)
     reporter = await session.get(Reporter, report.reporter_id) if report.reporter_id else None
     media = list((await session.scalars(select(Media).where(Media.report_id == report.id).order_by(Media.id))).all())
     thread = list((await session.scalars(

@@ -50,7 +50,7 @@ async def current_caller(request: Request, session: SessionDep,
         raise ApiError(401, "invalid_token", N_("This token is not valid: it is unknown or was revoked."),
                        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     user, token = found
-    wait = rate_limiter(request).acquire(token.id)
+    wait = await rate_limiter(request).acquire(request.app.state.db, f"ngo-token:{token.id}")
     if wait:
         raise ApiError(429, "rate_limited", N_("Too many requests with this token. Try again shortly."),
                        headers={"Retry-After": str(max(1, math.ceil(wait)))})

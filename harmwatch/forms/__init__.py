@@ -3,7 +3,8 @@ ask next, an answer validated into its stored value, the summary and the report 
 
 from __future__ import annotations
 
-from harmwatch.forms.access import ACCESS_FORM
+from harmwatch.deployment import Deployment
+from harmwatch.forms.access import ACCESS_FORM, access_form
 from harmwatch.forms.engine import (
     PlaceRef,
     Places,
@@ -17,7 +18,7 @@ from harmwatch.forms.engine import (
 )
 from harmwatch.forms.errors import AnswerError
 from harmwatch.forms.frame import frame
-from harmwatch.forms.harm import HARM_FORM, HARM_FORM_V1
+from harmwatch.forms.harm import HARM_FORM, HARM_FORM_V1, harm_form
 from harmwatch.forms.inputs import (
     Choice,
     Done,
@@ -33,12 +34,18 @@ from harmwatch.forms.inputs import (
 from harmwatch.forms.model import NONE, PENDING, UNKNOWN, Form, Kind, Option, Question
 from harmwatch.forms.summary import SummaryLine, describe, display, summary
 
-# The version of each form that new drafts start on.
+# The version of each form that new drafts start on, as this process's deployment
+# (HARMWATCH_CONFIG) asks it; built once at import.
 FORMS: dict[str, Form] = {HARM_FORM.id: HARM_FORM, ACCESS_FORM.id: ACCESS_FORM}
 # Every version a stored draft or report may have answered. A form that changes gets a new
 # version and its old one stays here, so that a report is always read with its own questions.
 FORM_VERSIONS: dict[tuple[str, int], Form] = {(form.id, form.version): form
                                               for form in (*FORMS.values(), HARM_FORM_V1)}
+
+
+def forms_for(deployment: Deployment) -> dict[str, Form]:
+    """The forms as another deployment would ask them (config check, tests)."""
+    return {form.id: form for form in (harm_form(deployment), access_form(deployment))}
 
 
 def exported_answers() -> dict[str, str]:
@@ -66,6 +73,7 @@ __all__ = [
     "ACCESS_FORM", "FORMS", "FORM_VERSIONS", "HARM_FORM", "NONE", "PENDING", "UNKNOWN",
     "AnswerError", "Choice", "Done", "Form", "Kind", "Location", "MediaAdded", "MediaDone", "Option",
     "PlaceCode", "PlaceRef", "PlaceText", "Places", "Question", "RawAnswer", "SummaryLine", "Text", "Toggle",
-    "answer", "describe", "display", "exported_answers", "frame", "get_form", "is_complete", "next_question", "selected",
+    "access_form", "answer", "describe", "display", "exported_answers", "forms_for", "frame", "get_form",
+    "harm_form", "is_complete", "next_question", "selected",
     "settle", "skip", "summary", "visible_questions",
 ]

@@ -9,7 +9,8 @@ Stored values by kind (None always means skipped or "I don't know", never zero):
   range         {"min": int|None, "max": int|None[, "approximate": True]}
   date          "2026-11-20"
   time_of_day   "morning" | "14:30"
-  place         {"adm1": pcode|None, "adm2": pcode|None, "text": str|None[, "lat", "lon"]}
+  place         {"adm1": pcode|None, "adm2": pcode|None, "text": str|None[, "pcode", "lat", "lon"]}
+                ("pcode": the deepest place, when it is below the district: a town, a village)
   location      {"lat": float, "lon": float, "adm1": pcode|None, "adm2": pcode|None}
   text          "as typed, trimmed"
   media         [media_id, …]
@@ -185,8 +186,13 @@ def _value(q: Question, raw: RawAnswer, kept: dict[str, Any], pending: dict[str,
             adm1, adm2 = _codes(_places(ctx), _places(ctx).nearest(lat, lon))
             return {"lat": lat, "lon": lon, "adm1": adm1, "adm2": adm2}
     elif q.kind is Kind.TEXT:
+        # Options of a text question are shortcuts (the parties to the conflict): a button or
+        # its typed name stores the code, anything else the reporter's own words.
+        if isinstance(raw, Choice) and q.option(raw.code):
+            return raw.code
         if isinstance(raw, Text):
-            return parsing.parse_text(raw.text, max_length=q.max_length, required=q.required)
+            named = {parsing.fold(o.label): o.code for o in q.options}.get(parsing.fold(raw.text))
+            return named or parsing.parse_text(raw.text, max_length=q.max_length, required=q.required)
     elif q.kind is Kind.MEDIA:
         return _media(q, raw, kept, pending)
     raise AnswerError(_HINTS[q.kind])
@@ -314,7 +320,8 @@ def _place(q: Question, raw: RawAnswer, kept: dict[str, Any], ctx: _Context) -> 
     scope = (kept.get(q.within) or {}).get("adm1") if q.within else None
 
     def fits(ref: PlaceRef) -> bool:
-        return (q.level is None or ref.level == q.level) and (scope is None or _codes(places, ref)[0] == scope)
+        # A town typed at the district question names its district too.
+        return (q.level is None or ref.level >= q.level) and (scope is None or _codes(places, ref)[0] == scope)
 
     if isinstance(raw, PlaceCode):
         ref = places.get(raw.pcode)
@@ -322,8 +329,7 @@ def _place(q: Question, raw: RawAnswer, kept: dict[str, Any], ctx: _Context) -> 
             raise AnswerError(N_("That place is not in the list. Please choose again."))
         if not fits(ref):
             raise AnswerError(N_("That place is not in the area you chose before. Please choose again."))
-        adm1, adm2 = _codes(places, ref)
-        return {"adm1": adm1, "adm2": adm2, "text": None}
+        return _chain(places, ref, None)
     if isinstance(raw, Location):
         lat, lon = _point(raw)
         ref = places.nearest(lat, lon)
@@ -337,13 +343,23 @@ def _place(q: Question, raw: RawAnswer, kept: dict[str, Any], ctx: _Context) -> 
     found = [] if isinstance(raw, PlaceText) else [ref for ref in places.search(text, ctx.lang) if fits(ref)]
     ref = _confident(places, text, found)
     if ref is not None:
-        adm1, adm2 = _codes(places, ref)
-        return {"adm1": adm1, "adm2": adm2, "text": text}
+        return _chain(places, ref, text)
     if found:
         raise AnswerError(N_("Which of these places do you mean?"), candidates=found)
     if not q.free_text:
         raise AnswerError(N_("I could not find that place. Please check the spelling, or choose from the list."))
     return {"adm1": scope, "adm2": None, "text": text}
+
+
+def _chain(places: Places, ref: PlaceRef, text: str | None) -> dict[str, Any]:
+    """A place answer: the admin-1 and admin-2 codes, the deepest place's own code when it
+    lies below the district, and the reporter's words."""
+    adm1, adm2 = _codes(places, ref)
+    value: dict[str, Any] = {"adm1": adm1, "adm2": adm2}
+    if ref.level > 2:
+        value["pcode"] = ref.pcode
+    value["text"] = text
+    return value
 
 
 def _confident(places: Places, text: str, found: list[PlaceRef]) -> PlaceRef | None:

@@ -3,8 +3,7 @@ change to one of them is one edit here."""
 
 from __future__ import annotations
 
-from datetime import date
-
+from harmwatch.deployment import Deployment
 from harmwatch.forms.model import (
     NONE_OPTION,
     Condition,
@@ -18,9 +17,8 @@ from harmwatch.forms.model import (
 )
 from harmwatch.i18n import N_
 
-# The start of the Syrian conflict, which the default gazetteer covers. Earlier dates are
-# almost always typing slips (or another calendar); deployments elsewhere change it per form.
-EARLIEST_DATE = date(2011, 3, 15)
+# Before the deployment's earliest date (Syria: the start of the conflict, 2011-03-15) a date is
+# almost always a typing slip, or another calendar.
 
 COUNT_HELP = N_("Send a number like 3, or a range like 3-5. If you do not know, say so: "
                 "that is not the same as none.")
@@ -32,10 +30,11 @@ SAFE_LOCATION = N_("Careful: a location you share can show where you are. Share 
 
 def where() -> tuple[Question, ...]:
     return (
-        Question("place", Kind.PLACE, N_("Where did it happen? Choose the governorate, type the name of the "
-                                         "town or area, or share a location."), short=N_("Place"),
+        # %(adm1_level)s and %(adm2_level)s: the deployment's level names ("governorate", "oblast"), see i18n.
+        Question("place", Kind.PLACE, N_("Where did it happen? Choose the %(adm1_level)s, type the name of the "
+                                         "town or village, or share a location."), short=N_("Place"),
                  max_length=200, help=SAFE_LOCATION),
-        Question("district", Kind.PLACE, N_("Which district?"), required=False, allow_unknown=True,
+        Question("district", Kind.PLACE, N_("Which %(adm2_level)s?"), required=False, allow_unknown=True,
                  max_length=200, level=2, within="place", when=place_without_district("place")),
         Question("location", Kind.LOCATION, N_("If it is safe, share the exact spot: use the attachment button, "
                                                "choose Location and move the pin. Or skip this."),
@@ -69,6 +68,18 @@ def count(question_id: str, label: str, *, required: bool = True, max_value: int
                     options=(NONE_OPTION,), max_value=max_value, when=when, part_of=part_of,
                     help=help or COUNT_HELP,
                     column=question_id if in_report_columns else None, short=short)
+
+
+def attribution(deployment: Deployment) -> Question:
+    """Who did it, as the reporter says: the parties to the conflict as buttons (when the
+    deployment names them), "I don't know", or their own words."""
+    return Question("attribution", Kind.TEXT, N_("Who do you think did it? Tap a button, write what you know, "
+                                                 "or tap I don't know.") if deployment.parties else
+                    N_("Who do you think did it? Write what you know, or skip."),
+                    short=N_("Who did it, as you say"),
+                    options=tuple(Option(p.code, p.name) for p in deployment.parties),
+                    required=False, allow_unknown=True, max_length=500,
+                    help=N_("We keep what you say apart from what the monitors conclude."))
 
 
 def closing() -> tuple[Question, ...]:

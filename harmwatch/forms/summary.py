@@ -72,8 +72,8 @@ def describe(question: Question, value: Any) -> tuple[Piece, ...]:
     if value is None:
         return (NOT_KNOWN,)
     kind = question.kind
-    if kind in (Kind.CHOICE, Kind.TIME_OF_DAY):
-        option = question.option(value)
+    if kind in (Kind.CHOICE, Kind.TIME_OF_DAY, Kind.TEXT):
+        option = question.option(value) if isinstance(value, str) else None
         return (Msg(option.label),) if option else (Verbatim(str(value)),)
     if kind is Kind.MULTI_CHOICE:
         labels = tuple(Msg(o.label) for o in question.options if o.code in value)
@@ -85,7 +85,8 @@ def describe(question: Question, value: Any) -> tuple[Piece, ...]:
     if kind is Kind.DATE:
         return (Day(value),)
     if kind in (Kind.PLACE, Kind.LOCATION):
-        pieces: list[Piece] = [PlaceName(value[level]) for level in ("adm2", "adm1") if value.get(level)][:1]
+        pieces: list[Piece] = [PlaceName(value[level]) for level in ("pcode", "adm2", "adm1")
+                               if value.get(level)][:1]
         if value.get("text"):
             pieces.append(Verbatim(value["text"]))
         if value.get("lat") is not None:

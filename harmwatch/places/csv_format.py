@@ -17,7 +17,7 @@ OPTIONAL_COLUMNS = ("lat", "lon")
 NAME_COLUMN = re.compile(r"^name_([a-z]{2,3}(?:-[a-z0-9]{2,8})?)$")
 PCODE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,14}$")
 MAX_NAME_LENGTH = 128
-LEVELS = (1, 2)
+LEVELS = (1, 2, 3, 4)  # admin-1 (governorate, oblast) … admin-4 (community, town, village)
 
 
 class PlaceImportError(ValueError):
@@ -78,11 +78,12 @@ def parse_places_csv(text: str) -> list[PlaceRow]:
 
 
 def check_parents(rows: list[PlaceRow], known_levels: dict[str, int]) -> None:
-    """Every district's parent is an admin-1 place, in the file or in `known_levels`
+    """Every place below admin-1 has a parent of a higher level (a town may sit directly in
+    its district when the sub-districts are not listed), in the file or in `known_levels`
     (P-code -> level of places already stored)."""
     levels = {**known_levels, **{row.pcode: row.level for row in rows}}
     for row in rows:
-        if row.level != 2:
+        if row.level == 1:
             continue
         parent_level = levels.get(row.parent_pcode or "")
         if parent_level is None:
@@ -90,10 +91,10 @@ def check_parents(rows: list[PlaceRow], known_levels: dict[str, int]) -> None:
                 row.line, N_("Parent %(parent)s of %(pcode)s is not a known place."),
                 parent=row.parent_pcode, pcode=row.pcode,
             )
-        if parent_level != 1:
+        if parent_level >= row.level:
             raise PlaceImportError(
-                row.line, N_("Parent %(parent)s of %(pcode)s is not an admin-1 place."),
-                parent=row.parent_pcode, pcode=row.pcode,
+                row.line, N_("Parent %(parent)s of %(pcode)s (admin-%(level)s) is not at a higher level."),
+                parent=row.parent_pcode, pcode=row.pcode, level=row.level,
             )
 
 
@@ -123,11 +124,12 @@ def _row(line: int, record: dict[str, str]) -> PlaceRow:
         raise PlaceImportError(line, N_("%(pcode)s has no name."), pcode=pcode)
     level_text = to_ascii_digits(record.get("level", ""))
     if level_text not in {str(level) for level in LEVELS}:
-        raise PlaceImportError(line, N_("Level must be 1 or 2, not %(level)s."), level=level_text or '""')
+        raise PlaceImportError(line, N_("Level must be 1, 2, 3 or 4, not %(level)s."), level=level_text or '""')
     level = int(level_text)
     parent = record.get("parent_pcode", "").upper() or None
-    if level == 2 and not parent:
-        raise PlaceImportError(line, N_("%(pcode)s is an admin-2 place without a parent_pcode."), pcode=pcode)
+    if level > 1 and not parent:
+        raise PlaceImportError(line, N_("%(pcode)s is an admin-%(level)s place without a parent_pcode."),
+                               pcode=pcode, level=level)
     if parent == pcode:
         raise PlaceImportError(line, N_("%(pcode)s cannot be its own parent."), pcode=pcode)
     lat = _coordinate(line, record, "lat", 90.0)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -18,7 +19,7 @@ BUILTIN_CSV = "syria.csv"
 EARTH_RADIUS_KM = 6371.0088
 MAX_NEAREST_KM = 150.0  # farther than this from every known place: outside the covered country
 
-MIN_SCORE = 60.0  # below this a name is not offered at all
+MIN_SCORE = 65.0  # below this a name is not offered at all
 CONFIDENT_SCORE = 85.0  # `best` needs at least this ...
 CONFIDENT_MARGIN = 6.0  # ... and this lead over any place that is not the same area
 PARENT_NAMED_SCORE = 75.0  # a governorate named this well in the text ...
@@ -120,6 +121,15 @@ class Gazetteer:
             place = self.get(place.parent_pcode)
         return chain
 
+    def label(self, pcode: str, lang: str = "en") -> str:
+        """The name with its admin-1 area, to tell places apart in suggestions: "Saraqib,
+        Idleb", "Харім, Ідліб"; an admin-1 place by its name alone."""
+        chain = self.lineage(pcode)
+        if len(chain) < 2:
+            return self.name(pcode, lang)
+        comma = "، " if lang in ("ar", "fa") else ", "
+        return f"{chain[-1].name_in(lang)}{comma}{chain[0].name_in(lang)}"
+
     def name(self, pcode: str, lang: str = "en") -> str:
         """The place's name in a language (English when there is none); the code if unknown."""
         place = self.get(pcode)
@@ -187,11 +197,12 @@ class Gazetteer:
         return top.place
 
     def nearest(self, lat: float, lon: float, *, max_km: float = MAX_NEAREST_KM) -> PlaceRef | None:
-        """The place whose point is nearest, a district wherever the area has districts;
-        None when every place is farther than `max_km` (the point is outside the country)."""
+        """The place whose point is nearest: a district (its seat) or a town or village, never
+        an admin-1 area that has districts; None when every place is farther than `max_km`
+        (the point is outside the country)."""
         best: tuple[float, PlaceRef] | None = None
         for place in self._places.values():
-            if place.lat is None or place.lon is None or self._children.get(place.pcode):
+            if place.lat is None or place.lon is None or (place.level == 1 and self._children.get(place.pcode)):
                 continue
             distance = haversine_km(lat, lon, place.lat, place.lon)
             if best is None or distance < best[0]:
@@ -214,15 +225,26 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def builtin_rows() -> list[PlaceRow]:
-    """The shipped gazetteer (Syria, OCHA COD-AB P-codes) as validated rows."""
-    text = files("harmwatch.places").joinpath(BUILTIN_CSV).read_text(encoding="utf-8")
+def builtin_rows(path: Path | None = None) -> list[PlaceRow]:
+    """The deployment's gazetteer CSV (`path`), else the shipped one (Syria, OCHA COD-AB
+    P-codes), as validated rows."""
+    if path is None:
+        text = files("harmwatch.places").joinpath(BUILTIN_CSV).read_text(encoding="utf-8")
+    else:
+        text = path.read_text(encoding="utf-8-sig")
     rows = parse_places_csv(text)
     check_parents(rows, {})
     return rows
 
 
-@cache
 def builtin_gazetteer() -> Gazetteer:
-    """The shipped gazetteer, read once per process."""
-    return Gazetteer.from_places(builtin_rows())
+    """The gazetteer this deployment ships (HARMWATCH_CONFIG's `places`, else Syria's),
+    used while the database holds none; read once per process."""
+    from harmwatch.deployment import current
+
+    return _gazetteer_of(current().places)
+
+
+@cache
+def _gazetteer_of(path: Path | None) -> Gazetteer:
+    return Gazetteer.from_places(builtin_rows(path))

@@ -48,6 +48,11 @@ _CONSONANT_FOLDS = (("dj", "j"), ("ch", "sh"), ("ph", "f"), ("q", "k"), ("c", "k
 
 SKELETON_WEIGHT = 0.92  # a consonant-skeleton match counts a little less than a spelled one
 PART_WEIGHT = 0.9  # a name found inside longer text ("Aleppo city") counts a little less
+# Two names whose consonants disagree are different names, however many letters they share:
+# "Харків" and "Харім" (х-р-к-в, х-р-м), "Kharkiv" and "Harim". Below this skeleton ratio a
+# near spelling counts for this much only.
+SKELETON_AGREEMENT = 65.0
+DISAGREEMENT_WEIGHT = 0.8
 
 
 def normalise(text: str) -> str:
@@ -120,13 +125,17 @@ class Query:
 
 
 def score(query: Query, name: NameForms) -> float:
-    """0..100: how well the typed text names this; 100 only for the same normal form."""
+    """0..100: how well the typed text names this; 100 only for the same normal form. Only
+    names in the typed text's script can score well: letters of other scripts never match."""
     best = 0.0
     for forms, weight in query.parts:
-        for typed, known in product(forms.spelled, name.spelled):
-            best = max(best, weight * fuzz.ratio(typed, known))
-        for typed, known in product(forms.skeletons, name.skeletons):
-            best = max(best, weight * SKELETON_WEIGHT * fuzz.ratio(typed, known))
+        value = max((fuzz.ratio(typed, known) for typed, known in product(forms.spelled, name.spelled)), default=0.0)
+        skeletons = [fuzz.ratio(typed, known) for typed, known in product(forms.skeletons, name.skeletons)]
+        if skeletons:
+            value = max(value, SKELETON_WEIGHT * max(skeletons))
+            if value < 100 and max(skeletons) < SKELETON_AGREEMENT:
+                value *= DISAGREEMENT_WEIGHT
+        best = max(best, weight * value)
         if best >= 100:
             break
     return best

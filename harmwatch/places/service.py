@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from harmwatch.database import utcnow
@@ -22,8 +22,11 @@ __all__ = ["PlaceImportError", "gazetteer", "import_csv", "load_builtin"]
 
 
 async def load_builtin(session: AsyncSession) -> int:
-    """Store the shipped gazetteer (Syria), updating rows already there; returns the count."""
-    return await _upsert(session, builtin_rows())
+    """Store the deployment's gazetteer (built in: Syria), updating rows already there;
+    returns the count."""
+    from harmwatch.deployment import current
+
+    return await _upsert(session, builtin_rows(current().places))
 
 
 async def import_csv(session: AsyncSession, source: str | Path) -> int:
@@ -32,7 +35,7 @@ async def import_csv(session: AsyncSession, source: str | Path) -> int:
     nothing is stored."""
     text = _read(source)
     rows = parse_places_csv(text)
-    outside = {row.parent_pcode for row in rows if row.level == 2} - {row.pcode for row in rows}
+    outside = {row.parent_pcode for row in rows if row.parent_pcode} - {row.pcode for row in rows}
     known: dict[str, int] = {}
     if outside:
         result = await session.execute(select(Place.pcode, Place.level).where(Place.pcode.in_(outside)))
@@ -41,18 +44,32 @@ async def import_csv(session: AsyncSession, source: str | Path) -> int:
     return await _upsert(session, rows)
 
 
+# Per database: the stamp (count, last import) the cached gazetteer was built at, and it.
+_CACHE: dict[str, tuple[tuple, Gazetteer]] = {}
+
+
 async def gazetteer(session: AsyncSession) -> Gazetteer:
-    """The gazetteer of the stored places; the built-in one while none are stored."""
-    places = (await session.execute(select(Place).order_by(Place.pcode))).scalars().all()
-    if not places:
+    """The gazetteer of the stored places; the built-in one while none are stored. Built once
+    per import: each call costs one small aggregate query, so the desk, the API and the bot
+    see an import made by `harmwatch places import` on any machine at their next request."""
+    stamp = tuple((await session.execute(select(func.count(), func.max(Place.updated_at)))).one())
+    if not stamp[0]:
         return builtin_gazetteer()
-    return Gazetteer.from_places(places)
+    key = session.bind.url.render_as_string(hide_password=True)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    places = (await session.execute(select(Place).order_by(Place.pcode))).scalars().all()
+    built = Gazetteer.from_places(places)
+    _CACHE[key] = (stamp, built)
+    return built
 
 
 async def _upsert(session: AsyncSession, rows: list[PlaceRow]) -> int:
     pcodes = [row.pcode for row in rows]
     result = await session.execute(select(Place).where(Place.pcode.in_(pcodes)))
     stored = {place.pcode: place for place in result.scalars()}
+    now = utcnow()
     renamed = [row.pcode for row in rows if row.pcode in stored
                and (stored[row.pcode].name, stored[row.pcode].names) != (row.name, dict(row.names))]
     for row in rows:
@@ -66,6 +83,7 @@ async def _upsert(session: AsyncSession, rows: list[PlaceRow]) -> int:
         place.names = dict(row.names)
         place.lat = row.lat
         place.lon = row.lon
+        place.updated_at = now
     await session.flush()
     if renamed:
         await _touch_incidents_in(session, renamed)

@@ -1,0 +1,24 @@
+"""A reporter who types a town's name near enough is offered it with its area, and the
+report keeps the town's district."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from harmwatch.places.gazetteer import builtin_gazetteer
+from harmwatch.reports.models import Draft
+from tests.bot.chatting import Chatter
+
+
+async def test_a_misspelt_town_is_offered_with_its_governorate(sandbox, reporter_bot, database):
+    chatter = await Chatter.create(sandbox.client, lang="en")
+    await chatter.say("/start")
+    await chatter.tap("Civilians harmed")
+    await chatter.tap("Air or drone strike")
+    reply = await chatter.say("Saraqeb")
+    assert "Saraqib, Idleb" in Chatter.buttons(reply)
+    await chatter.tap("Saraqib, Idleb")
+    async with database.transaction() as session:
+        draft = (await session.scalars(sa.select(Draft))).one()
+    saraqib = builtin_gazetteer().best("Saraqib")
+    assert draft.answers["place"] == {"adm1": "SY07", "adm2": "SY0700", "pcode": saraqib.pcode, "text": "Saraqeb"}
