@@ -105,10 +105,12 @@ async def arrive(session: AsyncSession, update_id: int, *, reporter_key: str) ->
 
 async def take_for_applying(session: AsyncSession, update_id: int) -> bool:
     """Mark the update applied, in the transaction that applies it; False when another worker
-    did (the row lock makes a second worker wait for the first one's commit, then see it)."""
+    did (the row lock makes a second worker wait for the first one's commit, then see it).
+    The reporter key is only needed while the update is in flight: it is dropped here, so that
+    no row outlives its use with something that leads to a person (/forget)."""
     result = await session.execute(
         sa.update(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id, ProcessedUpdate.applied_at.is_(None))
-        .values(applied_at=utcnow())
+        .values(applied_at=utcnow(), reporter_key=None)
     )
     return result.rowcount == 1
 
