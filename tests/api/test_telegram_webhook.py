@@ -84,6 +84,8 @@ async def test_built_in_sandbox_web_chat_completes_a_report(live_server, databas
     await page.get_by_test_id("new-user-name").fill("Amal")
     await page.get_by_test_id("new-user-lang").select_option("en")
     await page.get_by_test_id("create-user").click()
+    # Creating the user is a round trip; a message typed before it is done has no sender.
+    await expect(page.get_by_test_id("user-select")).to_contain_text("Amal", timeout=15000)
 
     async def send(text: str) -> None:
         await page.get_by_test_id("composer-input").fill(text)
