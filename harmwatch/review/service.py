@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from harmwatch.accounts.models import User
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
+from harmwatch.errors import DomainError
 from harmwatch.incidents import coherence, lifecycle
 from harmwatch.incidents.assessed import assessed_values
 from harmwatch.incidents.errors import IncidentError
@@ -37,13 +38,8 @@ MAX_QUESTION_LENGTH = 1000
 MAX_REASON_LENGTH = 1000
 
 
-class ReviewError(Exception):
-    """A decision that cannot be made; `code` names why, for the desk to translate."""
-
-    def __init__(self, code: str, **details: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.details = details
+class ReviewError(DomainError):
+    """A decision on a report that cannot be made."""
 
 
 def actor_of(user: User) -> str:
@@ -88,7 +84,7 @@ def check_assessment(report: Report, assessment: dict[str, Any] | None) -> None:
     try:
         coherence.check_counts(assessed_values(assessed))
     except IncidentError as problem:
-        raise ReviewError(problem.code, field=problem.field, **problem.details) from None
+        raise ReviewError(problem.code, **problem.params) from None
 
 
 def claim_is_live(report: Report, now: datetime) -> bool:
