@@ -21,6 +21,7 @@ from harmwatch.errors import DomainError
 from harmwatch.i18n import LANGUAGES, is_rtl, normalise_language, translator
 from harmwatch.places.gazetteer import Gazetteer, builtin_gazetteer
 from harmwatch.places.service import gazetteer as stored_gazetteer
+from harmwatch.review import states as review_states
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # The stored gazetteer of the request being rendered (set by `use_stored_places`); the
@@ -103,6 +104,7 @@ def environment(lang: str) -> Environment:
                        gazetteer=_gazetteer)
     env.globals["field_label"] = lambda name: translator(lang).gettext(FIELD_LABELS.get(name, name))
     env.globals["changes"] = changes
+    env.globals["states"] = review_states
     env.globals["action_label"] = lambda code: translator(lang).gettext(AUDIT_ACTIONS[code]) if code in AUDIT_ACTIONS \
         else code
     env.globals["role_label"] = lambda role: translator(lang).gettext(ROLES.get(role, role))

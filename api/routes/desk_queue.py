@@ -17,7 +17,7 @@ from harmwatch.i18n import N_
 from harmwatch.reporters.service import track_records
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.accounts.models import User
-from harmwatch.review import bulk, collaboration, queue
+from harmwatch.review import bulk, collaboration, confirmation, queue
 from harmwatch.review import service as review
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
@@ -31,6 +31,7 @@ async def queue_page(request: Request, session: SessionDep, user: CurrentUser, a
         "page": page,
         "names": await queue.reviewer_names(session, page.reports),
         "records": await track_records(session, (r.reporter_id for r in page.reports)),
+        "proposed": await confirmation.proposed_among(session, page.reports),
         "params": request.query_params,
         "query_string": lambda **c: query_string(request.query_params, **c),
         "statuses": [s.value for s in ReportStatus],

@@ -102,7 +102,7 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         "claim_seconds": review.claim_seconds_left(report, review.utcnow()),
         "claim_ttl": int(review.CLAIM_TTL.total_seconds()),
         "mine": mine,
-        "proposal": confirmation.proposal_of(report),
+        "proposal": await confirmation.proposal_of(session, report),
         "second_verification": settings.require_second_verification,
         "map_link": map_link(report.lat, report.lon),
         "count_names": COUNT_NAMES,
