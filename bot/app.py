@@ -85,6 +85,8 @@ class ReporterBot:
         self.running = False
         self.polling = True
         self.webhook_url: str | None = None
+        # Why the last try to reach the Bot API failed (an exception's name), while not connected.
+        self.connect_error: str | None = None
         self._poller: Poller | None = None
         self._initialised = False
         self._tasks: dict[str, asyncio.Task] = {}
@@ -278,9 +280,10 @@ class ReporterBot:
 
     async def readiness(self) -> dict:
         """For /readyz: running, the mode, whether Telegram still sends this bot's updates here."""
-        state = {"running": self.running, "mode": "polling" if self.polling else "webhook"}
+        state = {"running": self.running, "connected": self.running,
+                 "mode": "polling" if self.polling else "webhook"}
         if not self.running:
-            return state | {"ready": False}
+            return state | {"ready": False, "error": self.connect_error}
         loop = asyncio.get_running_loop()
         checked, url = self._webhook_seen
         if loop.time() - checked > self.WEBHOOK_CHECK_EVERY:
