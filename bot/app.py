@@ -23,6 +23,7 @@ from bot.polling import Poller
 from bot.replies import ReplySender, owe
 from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported, replied_text
 from bot.render import Outcome, tr
+from harmwatch import metrics
 from harmwatch.database import Database
 from harmwatch.i18n import LANGUAGES, normalise_language
 from harmwatch.places.gazetteer import Gazetteer
@@ -175,22 +176,32 @@ class ReporterBot:
     async def process(self, update: Update) -> None:
         """One update, in order among its chat's; raises when it could not be committed, so
         that it is not acknowledged and Telegram delivers it again."""
+        try:
+            outcome = await self._process(update)
+        except BaseException:
+            metrics.update_handled("failed")
+            raise
+        if outcome is not None:
+            metrics.update_handled(outcome)
+
+    async def _process(self, update: Update) -> str | None:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
-            return
+            return None
         if chat.type != ChatType.PRIVATE:
             async with self.turns.turn(chat.id, update.update_id):
                 await self._from_group(update, chat.id, normalise_language(user.language_code))
-            return
+            return "group"
         # The arrival is recorded first of all, so that a worker holding this reporter's next
         # update sees this one as early as possible and lets it go first.
         key = lookup_key(self.settings, user.id)
         async with self.db.transaction() as session:
             fresh = await messaging.arrive(session, update.update_id, reporter_key=key)
         async with self.turns.turn(chat.id, update.update_id), self._slots:
-            await self._apply(update, chat, user, key, fresh)
+            return await self._apply(update, chat, user, key, fresh)
 
-    async def _apply(self, update: Update, chat, user, key: str, fresh: bool) -> None:
+    async def _apply(self, update: Update, chat, user, key: str, fresh: bool) -> str:
+        """Returns "applied", or "duplicate" for an update delivered again or applied elsewhere."""
         lang = normalise_language(user.language_code)
         received = await self._receive_file(update, user.id) if fresh else None
         outcome = None
@@ -216,6 +227,7 @@ class ReporterBot:
             self.sender.kick(reporter.id)
         if outcome is not None and update.callback_query is not None:
             self._answer(reporter.id, update.callback_query, outcome.toast)
+        return "duplicate" if outcome is None else "applied"
 
     async def _outcome(self, session, update: Update, reporter, received) -> Outcome:
         if not reporters.note_update(reporter, update.update_id):

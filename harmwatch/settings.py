@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     # Serve the Telegram sandbox (when there is no token) even when listening beyond this
     # machine. A demo only: the sandbox's control API has no authentication.
     sandbox: bool = False
+    # Bearer token for /metrics from anywhere; unset: /metrics answers loopback clients only.
+    metrics_token: str | None = Field(default=None, repr=False)
     # "test" makes password hashes cheap, for the test suite only: never for real accounts.
     password_hash_profile: Literal["production", "test"] = "production"
     _host: str = PrivateAttr(default="127.0.0.1")
