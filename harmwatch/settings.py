@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from harmwatch.files import write_new
+
 log = logging.getLogger(__name__)
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "changethis", "please-change"}
@@ -115,10 +117,9 @@ class Settings(BaseSettings):
         if self.secret_key:
             return self.secret_key.encode()
         path = self.data_dir / SECRET_FILE_NAME
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+        # Made 0600 and whole in one step: never readable by others, never read half-written by
+        # another worker starting at the same moment (which then reads this one's key).
+        if not path.exists() and write_new(path, secrets.token_urlsafe(48).encode()):
             log.warning(
                 "HARMWATCH_SECRET_KEY is not set: generated one into %s. "
                 "Keep that file, or set the variable, or pseudonyms and sessions change.",
