@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     # Serve the Telegram sandbox (when there is no token) even when listening beyond this
     # machine. A demo only: the sandbox's control API has no authentication.
     sandbox: bool = False
+    # False: `harmwatch serve` runs the desk and the API only, and a `harmwatch bot` process
+    # (long polling) is the bot, on the same database.
+    serve_bot: bool = True
     # Bearer token for /metrics from anywhere; unset: /metrics answers loopback clients only.
     metrics_token: str | None = Field(default=None, repr=False)
     # "test" makes password hashes cheap, for the test suite only: never for real accounts.
@@ -158,7 +161,8 @@ class Settings(BaseSettings):
 
     @property
     def runs_bot(self) -> bool:
-        return bool(self.telegram_token) or self.uses_sandbox
+        """Whether `harmwatch serve` runs the bot (and sends the replies and desk messages)."""
+        return self.serve_bot and (bool(self.telegram_token) or self.uses_sandbox)
 
     def sandbox_warning(self) -> str | None:
         """What to shout at start when the sandbox is exposed, or refused for being exposed."""

@@ -79,3 +79,16 @@ def test_serve_answers_while_the_bot_api_never_replies_and_stops_promptly(databa
     log = served.log()
     assert status == -signal.SIGTERM and "Finished server process" in log, log
     assert "Traceback" not in log, log
+
+
+@one_database
+def test_serve_without_its_bot_leaves_telegram_alone_and_is_ready(database_url, tmp_path):
+    sock = bound_socket()  # a Bot API that nobody should call
+    api_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    with running(database_url, tmp_path, telegram_token=TOKEN, telegram_api_url=api_url, serve_bot="false") as served:
+        ready = httpx.get(f"{served.url}/readyz", timeout=10)
+        assert ready.status_code == 200 and "bot" not in ready.json(), ready.json()
+        status = served.stop()
+    log = served.log()
+    assert status == -signal.SIGTERM and "getMe" not in log and "Bot API not reachable" not in log, log
+    sock.close()
