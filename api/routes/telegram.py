@@ -139,6 +139,9 @@ async def connect(bot: ReporterBot, *, polling: bool, webhook_url: str | None) -
         except TelegramError as error:  # refused, timed out, 5xx, a bad token: the name only
             bot.connect_error = type(error).__name__
             log.warning("Bot API not reachable (%s); the desk and the API serve meanwhile", type(error).__name__)
+        except Exception as error:  # the database away while starting, say: a bot that never tries again is worse
+            bot.connect_error = type(error).__name__
+            log.warning("Bot not started (%s); trying again", type(error).__name__)
         failures += 1
         await asyncio.sleep(backoff(failures, base=1.0, cap=CONNECT_PAUSE_CAP))
 
