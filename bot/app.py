@@ -290,6 +290,12 @@ class ReporterBot:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
+    @property
+    def idle(self) -> bool:
+        """Nothing in hand: no update being applied, no reply being sent, no best-effort call
+        (a callback answer) outstanding."""
+        return not self.turns.in_flight and not self.sender.active and not self._background
+
     async def readiness(self) -> dict:
         """For /readyz: running, the mode, whether Telegram still sends this bot's updates here."""
         state = {"running": self.running, "connected": self.running,
