@@ -19,11 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _literals(argument: str) -> set[str]:
-    """Every code the code base passes as `argument="…"` (audit actions, notice kinds…)."""
+    """Every code the code base passes as `argument="…"` or sets as `argument = "…"` (audit
+    actions, notice kinds…)."""
     found = set()
     for path in (*ROOT.joinpath("harmwatch").rglob("*.py"), *ROOT.joinpath("api").rglob("*.py"),
                  *ROOT.joinpath("bot").glob("*.py")):
-        found |= set(re.findall(rf'\b{argument}="([a-z_.:]+)"', path.read_text()))
+        found |= set(re.findall(rf'\b{argument} ?= ?"([a-z_.:]+)"', path.read_text()))
     return found
 
 
@@ -59,7 +60,7 @@ CODES: dict[tuple[str, str], set[str]] = {
     ("media", "sent_as"): set(AS_SENT) | {"photo"},
     ("outbox", "kind"): _literals("kind") & {"question", "outcome"},
     ("desk_notices", "kind"): _literals("kind") - {"question", "outcome"},
-    ("report_messages", "direction"): _literals("direction"),
+    ("report_messages", "direction"): {"to_reporter", "from_reporter"},  # review.service writes both
     ("replies", "outcome"): _literals("outcome") | {"expired"},  # also set as `… else "expired"`
     ("audit_events", "action"): _literals("action"),
     ("audit_events", "object_type"): _literals("object_type"),
