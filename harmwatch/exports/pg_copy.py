@@ -89,10 +89,13 @@ class RowEnds:
         if b'"' not in data:  # most chunks: no quoted field starts or ends here
             return data if self._quoted else data.replace(b"\n", b"\r\n")
         parts = data.split(b'"')
-        outside = slice(1 if self._quoted else 0, None, 2)
-        parts[outside] = [part.replace(b"\n", b"\r\n") for part in parts[outside]]
+        quoted = self._quoted
         if len(parts) % 2 == 0:  # an odd number of quotes: the chunk ends on the other side
-            self._quoted = not self._quoted
+            self._quoted = not quoted
+        if b"\n" not in b"".join(parts[0 if quoted else 1::2]):  # most: no newline inside quotes
+            return data.replace(b"\n", b"\r\n")
+        outside = slice(1 if quoted else 0, None, 2)
+        parts[outside] = [part.replace(b"\n", b"\r\n") for part in parts[outside]]
         return b'"'.join(parts)
 
 
@@ -153,6 +156,8 @@ async def prepared(db: Database, filters: IncidentFilter, builder: RecordBuilder
         await connection.begin()
         # pg_cells casts dates to text: ISO, as Python writes them, whatever the server's default.
         await connection.exec_driver_sql("SET LOCAL DateStyle = 'ISO, YMD'")
+        # Coordinates as float8 text: the shortest digits that read back the same, as repr writes them.
+        await connection.exec_driver_sql("SET LOCAL extra_float_digits = 1")
         where = filters.conditions()  # once: updated_since's settling time must be the same in both
         cells = await _code_cells(connection, where, builder)
         if cells is None:
