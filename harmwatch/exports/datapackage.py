@@ -29,6 +29,7 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 VERSION = "2.0.0"
 # Incident columns that hold one code or P-code of another resource.
 FOREIGN_KEYS = (("adm1_pcode", "places", "pcode"), ("adm2_pcode", "places", "pcode"),
+                ("adm3_pcode", "places", "pcode"), ("adm4_pcode", "places", "pcode"),
                 ("report_type", "taxonomy", "code"), ("event_type", "taxonomy", "code"),
                 ("access_constraint", "taxonomy", "code"), ("grade", "taxonomy", "code"),
                 ("geo_precision", "taxonomy", "code"))

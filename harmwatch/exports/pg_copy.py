@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from harmwatch.database import Database
-from harmwatch.exports.columns import LIST_CODES, SINGLE_CODES, Column
+from harmwatch.exports.columns import Column
 from harmwatch.exports.formats import CHUNK, csv_head
 from harmwatch.exports.pg_cells import CellSql
 from harmwatch.exports.query import IncidentFilter
@@ -33,7 +33,6 @@ MAX_CODE_VALUES = 10_000
 QUEUE_CHUNKS = 8
 
 _T = Incident.__table__
-_CODE_KEYS = (*LIST_CODES, *SINGLE_CODES)
 _DONE = object()
 
 
@@ -43,14 +42,16 @@ async def _code_cells(connection: AsyncConnection, where: Sequence[sa.ColumnElem
     to export, by the text ->> gives for it. None when there are too many, or when two values
     give the same text but different cells (the string '["home"]' and the list ["home"])."""
     picked = sa.select(sa.type_coerce(_T.c.codes, JSONB).label("codes")).where(*where).distinct().cte("picked")
-    keys = sa.values(sa.column("key", sa.Text), name="keys").data([(key,) for key in _CODE_KEYS])
+    if not builder.answer_keys:
+        return {}
+    keys = sa.values(sa.column("key", sa.Text), name="keys").data([(key,) for key in builder.answer_keys])
     value = picked.c.codes[keys.c.key]
     stmt = (sa.select(keys.c.key, value, value.astext).select_from(picked.join(keys, sa.true()))
             .where(value.astext.is_not(None)).distinct().limit(MAX_CODE_VALUES + 1))
     rows = (await connection.execute(stmt)).all()
     if len(rows) > MAX_CODE_VALUES:
         return None
-    cells: dict[str, dict[str, str | None]] = {key: {} for key in _CODE_KEYS}
+    cells: dict[str, dict[str, str | None]] = {key: {} for key in builder.answer_keys}
     for key, stored, text in rows:
         cell = builder.code_cell(key, stored)
         if cells[key].setdefault(text, cell) != cell:

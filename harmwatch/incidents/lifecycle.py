@@ -21,8 +21,8 @@ from harmwatch.database import utcnow
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 from harmwatch.incidents import provenance
-from harmwatch.incidents.assessed import FRAME_FIELDS, assessed_values
-from harmwatch.incidents.service import IncidentError, codes_of, reports_of, snapshot
+from harmwatch.incidents.assessed import FRAME_FIELDS, PLACE_DETAIL, assessed_values
+from harmwatch.incidents.service import IncidentError, codes_of, locality, reports_of, snapshot
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.reports.models import COUNT_NAMES, Report
 
@@ -136,11 +136,16 @@ async def _recount(session: AsyncSession, incident: Incident, leaving: Report, l
             if source is not None:
                 recounted[field] = source
     oldest, oldest_values = assessed[0]
-    for field in (*FRAME_FIELDS[1:], "codes"):
+    for field in (*FRAME_FIELDS[1:], *PLACE_DETAIL, "location", "codes"):
         kind, _, source = origins.get(field, ("report", None, creator))
         if kind != "report" or source != leaving.id:
             continue
-        value = codes_of(oldest.answers) if field == "codes" else oldest_values[field]
+        if field == "codes":
+            value = codes_of(oldest.answers)
+        elif field == "location":
+            value = await locality(session, oldest_values)
+        else:
+            value = oldest_values[field]
         if getattr(incident, field) != value:
             setattr(incident, field, value)
             recounted[field] = oldest.id

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from harmwatch.accounts.models import User
 from harmwatch.audit.models import AuditEvent
-from harmwatch.incidents.assessed import ASSESSED_CODES, FRAME_FIELDS, assessed_count, normalised_of
+from harmwatch.incidents.assessed import ASSESSED_CODES, FRAME_FIELDS, PLACE_DETAIL, assessed_count, normalised_of
 from harmwatch.incidents.models import Incident
 from harmwatch.reports.models import COUNT_NAMES, Report
 
@@ -41,7 +41,7 @@ def _was_assessed(report: Report, field: str) -> bool:
 
 
 # What a report leaving its incident recomputes (incidents.lifecycle.report_left).
-RECOMPUTED = (*TRACKED, "codes")
+RECOMPUTED = (*TRACKED, *PLACE_DETAIL, "location", "codes")
 
 
 async def origins(session: AsyncSession, incident: Incident,
