@@ -51,7 +51,8 @@ class IncidentPage(BaseModel):
                                     "nothing more now (to follow later changes, use /changes).", examples=["WyIyMDI2LTExLTIxVDA5OjMw..."])
     audit_head: str = Field(description="The audit chain's head (HASH:LENGTH) when this page was made, as in "
                             "the X-Harmwatch-Audit-Head header.", examples=["3f1c...e9a0:1207"])
-    audit: AuditAnchor = Field(description="The same head as an object: its hash and length.")
+    audit: AuditAnchor = Field(description="The same head as an object: its hash and length.",
+                               examples=[{"head": "3f1c0d...e9a0", "length": 1207}])
 
 
 class Tombstone(BaseModel):
@@ -76,7 +77,7 @@ class ChangePage(BaseModel):
                                "expires.", examples=["WzEyMzQ1LDY3OCwiNDRkMTM2..."])
     more: bool = Field(description="More changes are ready now.", examples=[False])
     audit: AuditAnchor = Field(description="The audit chain's head when this page was made, as in the "
-                               "X-Harmwatch-Audit-Head header.")
+                               "X-Harmwatch-Audit-Head header.", examples=[{"head": "3f1c0d...e9a0", "length": 1207}])
 
 
 class Place(BaseModel):
