@@ -51,8 +51,8 @@ def _selected(name: str) -> sa.ColumnElement:
 # The only columns ever read for an export. notes_private, created_by_id and the `state`
 # itself are not selected, so they cannot leak through any format or error.
 SELECTED_NAMES = ("id", "report_type", "event_type", "access_constraint", "occurred_on", "time_precision",
-                  "created_at", "adm1_pcode", "adm2_pcode", "adm3_pcode", "adm4_pcode", "location", "lat", "lon", "export_decimals", "geo_precision", "grade",
-                  "codes", *_COUNT_FIELDS, "summary_public", "updated_at")
+                  "created_at", "adm1_pcode", "adm2_pcode", "adm3_pcode", "adm4_pcode", "location", "lat", "lon",
+                  "export_decimals", "geo_precision", "grade", "codes", *_COUNT_FIELDS, "summary_public", "updated_at")
 SELECTED_COLUMNS: tuple[sa.ColumnElement, ...] = tuple(_selected(name) for name in SELECTED_NAMES)
 
 
