@@ -2,7 +2,7 @@
 incident's published locality name
 
 Revision ID: 0019
-Revises: 0009
+Revises: 0015
 Create Date: 2026-12-01 19:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0019'
-down_revision: str | None = '0009'
+down_revision: str | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
