@@ -30,7 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import sqlalchemy as sa  # noqa: E402
+
 from benchmarks._pg import scratch_database  # noqa: E402
+from harmwatch.accounts.models import User  # noqa: E402
+from harmwatch.reports.models import Report  # noqa: E402
 from harmwatch.accounts.service import create_user  # noqa: E402
 from harmwatch.database import Database  # noqa: E402
 from harmwatch.seed import seed  # noqa: E402
@@ -121,6 +125,22 @@ async def prepare(url: str, reports: int, names: list[str]) -> None:
         await db.dispose()
 
 
+async def outcome(url: str, name: str) -> dict[str, int]:
+    """What the monitor's session left in the database: decisions by state, and claims still held."""
+    db = Database(url)
+    try:
+        async with db.transaction() as session:
+            user_id = await session.scalar(sa.select(User.id).where(User.name == name))
+            decided = dict((await session.execute(
+                sa.select(Report.status, sa.func.count()).where(Report.reviewed_by_id == user_id)
+                .group_by(Report.status))).all())
+            held = await session.scalar(sa.select(sa.func.count()).select_from(Report)
+                                        .where(Report.claimed_by_id == user_id, Report.status == "in_review"))
+        return {**decided, "claims left": held}
+    finally:
+        await db.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=10_000)
@@ -133,6 +153,9 @@ def main() -> None:
         with running(url, Path(data)) as served:
             for flow in flows:
                 results.append(asyncio.run(drive(served.url, f"monitor_{flow}", flow)))
+                left = asyncio.run(outcome(url, f"monitor_{flow}"))
+                if left != {"verified": VERIFIED, "rejected": REPORTS - VERIFIED, "claims left": 0}:
+                    raise SystemExit(f"the {flow} flow did not do what it should: {left}")
     print(f"seeded reports: {args.reports:,}; reports processed per flow: {REPORTS} "
           f"({VERIFIED} verified, {REPORTS - VERIFIED} rejected)")
     for r in results:

@@ -127,6 +127,26 @@ async def claim(session: AsyncSession, report: Report, *, user: User, now: datet
     return report
 
 
+async def claim_next(session: AsyncSession, f: Any, report: Report, *, user: User,
+                     now: datetime | None = None) -> Report | None:
+    """Claim the next report after `report` in the monitor's filtered queue (a QueueFilter), the
+    way a monitor goes on after a decision; None when none is left to claim. Each candidate is
+    read again under a row lock, so two monitors going on at once never hold the same report:
+    the one who comes second skips it and takes the next."""
+    from harmwatch.review import queue
+
+    now = now or utcnow()
+    for report_id in await queue.claimable_after(session, f, report, user_id=user.id, now=now):
+        candidate = await session.get(Report, report_id, with_for_update=True, populate_existing=True)
+        if candidate is None:
+            continue
+        try:
+            return await claim(session, candidate, user=user, now=now)
+        except ReviewError:
+            continue  # taken, or decided, since the list was read
+    return None
+
+
 async def release(session: AsyncSession, report: Report, *, user: User) -> Report:
     _require_claim(report, user, utcnow())
     before = _move(report, S.SUBMITTED)

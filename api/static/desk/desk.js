@@ -6,7 +6,9 @@
   "use strict";
   function typing(event) {
     var t = event.target;
-    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if (!t) return false;
+    if (t.tagName === "INPUT") return !/^(checkbox|radio|button|submit|reset)$/.test(t.type);
+    return t.isContentEditable || /^(TEXTAREA|SELECT)$/.test(t.tagName);
   }
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("#queue-table tbody tr")); }
   var selected = -1;
