@@ -3,6 +3,9 @@ precision, public summary, export precision), merge, publish and unpublish."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from sqlmodel import select
 
@@ -10,7 +13,8 @@ from api.deps import SessionDep
 from api.desk import validation as check
 from api.desk.messages import FIELD_LABELS
 from api.desk.deps import CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
-from api.desk.templating import error, invalid, keep_typed, notice, render, see_other, typed_values
+from api.desk.templating import error, invalid, keep_typed, notice, places_of, render, see_other, typed_values
+from harmwatch import taxonomy
 from harmwatch.i18n import N_
 from harmwatch.incidents import lifecycle, provenance
 from harmwatch.incidents import service as incidents
@@ -27,24 +31,69 @@ PAGE_SIZE = 50
 EXPORT_DECIMALS = {0: "~100 km", 1: "~10 km", 2: "~1 km", 3: "~100 m", 4: "~10 m"}
 
 
+INCIDENT_FILTERS = ("type", "category", "place", "grade", "state", "from", "to", "published")
+
+
+def _incident_conditions(request: Request, params) -> list:
+    """The incident list's filters from its query string, each checked on its own: a bad value
+    is reported and left out, the others still apply. Place is a P-code of the stored
+    gazetteer, a governorate or a district."""
+    categories = [str(c) for c in (*taxonomy.codes("event_type"), *taxonomy.codes("access_constraint"))]
+
+    def place(raw):
+        pcode = check.text(raw, N_("Place"), max_length=16)
+        if not pcode:
+            return None
+        found = places_of(request).get(pcode)
+        if found is None or found.level not in (1, 2):
+            raise check.Invalid("choice", N_("Place"))
+        return (Incident.adm1_pcode if found.level == 1 else Incident.adm2_pcode) == pcode
+
+    def when(value, make):
+        return None if value is None else make(value)
+
+    shown = Incident.state == IncidentState.PUBLISHED.value
+    filters = {
+        "published": lambda v: {"yes": shown, "no": ~shown}.get(v or ""),  # the older filter, still understood
+        "type": lambda v: when(check.code(v, N_("Type"), "report_type", required=False),
+                               lambda c: Incident.report_type == c),
+        "category": lambda v: when(check.choice(v, N_("Event or constraint"), categories, required=False),
+                                   lambda c: sa.or_(Incident.event_type == c, Incident.access_constraint == c)),
+        "place": place,
+        "grade": lambda v: when(check.code(v, N_("Grade"), "grade", required=False), lambda c: Incident.grade == c),
+        "state": lambda v: when(check.choice(v, N_("State"), [s.value for s in IncidentState], required=False),
+                                lambda c: Incident.state == c),
+        "from": lambda v: when(check.day(v, N_("From"), not_future=False), lambda d: Incident.occurred_on >= d),
+        "to": lambda v: when(check.day(v, N_("To"), not_future=False), lambda d: Incident.occurred_on <= d),
+    }
+    where = []
+    for name, condition in filters.items():
+        try:
+            found = condition(params.get(name))
+        except check.Invalid as problem:
+            invalid(request, problem)
+            continue
+        if found is not None:
+            where.append(found)
+    return where
+
+
 @router.get("/incidents")
-async def incident_list(request: Request, session: SessionDep, user: CurrentUser, published: str | None = None,
-                        type: str | None = None, after: str | None = None):
-    """Incidents, newest first, a page at a time."""
-    query = select(Incident)
-    if published in ("yes", "no"):
-        shown = Incident.state == IncidentState.PUBLISHED.value
-        query = query.where(shown if published == "yes" else ~shown)
-    if type in ("harm", "access"):
-        query = query.where(Incident.report_type == type)
+async def incident_list(request: Request, session: SessionDep, user: CurrentUser, after: str | None = None):
+    """Incidents, newest first, a keyset page at a time, filtered by type, event or constraint,
+    place, grade, state and date of the event."""
+    params = request.query_params
+    query = select(Incident).where(*_incident_conditions(request, params))
     if after and after.isdigit():
         query = query.where(Incident.id < int(after))
     rows = list((await session.scalars(query.order_by(Incident.id.desc()).limit(PAGE_SIZE + 1))).all())
+    kept = {k: params[k] for k in INCIDENT_FILTERS if params.get(k)}
     return render(request, "desk/incidents.html", {
         "incidents": rows[:PAGE_SIZE],
         "next_after": rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None,
-        "published": published,
-        "type": type,
+        "params": kept,
+        "filter_qs": urlencode(kept),
+        "states": [s.value for s in IncidentState],
     })
 
 
