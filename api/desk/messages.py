@@ -74,6 +74,7 @@ ERRORS: dict[str, str] = {
                 "look at the current version and try again."),
     "nothing_to_merge": N_("Enter the numbers of the incidents to merge into this one."),
     "bad_choice": N_("Choose one of the offered values."),
+    "code_not_for_event": N_("%(field)s does not apply to this kind of event."),
     # accounts
     "bad_name": N_("The name must be 1 to 64 characters."),
     "name_taken": N_("An account with that name exists already."),
@@ -168,6 +169,7 @@ FIELD_LABELS: dict[str, str] = {
     "grade": N_("Grade"),
     "weapon": N_("Weapon"),
     "objects_hit": N_("What was hit"),
+    "perpetrator": N_("Perpetrator"),
     "sectors": N_("Kinds of aid affected"),
     "actor_types": N_("Who was affected"),
     "sources": N_("Sources"),

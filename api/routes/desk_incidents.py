@@ -16,7 +16,8 @@ from api.desk.deps import CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
 from api.desk.templating import error, invalid, keep_typed, notice, places_of, render, see_other, typed_values
 from harmwatch import taxonomy
 from harmwatch.i18n import N_
-from harmwatch.incidents import lifecycle, provenance
+from harmwatch.incidents import coherence, lifecycle, provenance
+from harmwatch.forms.harm import HARM_FORM
 from harmwatch.incidents import service as incidents
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
@@ -118,7 +119,17 @@ async def incident_page(request: Request, session: SessionDep, user: CurrentUser
         "suggested": incidents.suggested_counts(verified),
         "count_names": COUNT_NAMES,
         "export_decimals": EXPORT_DECIMALS,
+        "assessed": _shown_codes(incident, typed),
+        "claims": reporters_claims(reports),
+        "perpetrators": {o.code: o.label for o in HARM_FORM.question("attribution").options},
     })
+
+
+def _shown_codes(incident: Incident, typed: dict | None) -> dict[str, list[str]]:
+    """The monitor's codes as the form shows them: as typed into a refused form, else stored."""
+    if typed and typed.get("codes_shown") == "1":
+        return {key: [v for v in typed.get(key, "").split(",") if v] for key in ASSESSED_KEYS}
+    return {key: [str(v) for v in coherence._listed((incident.codes or {}).get(key))] for key in ASSESSED_KEYS}
 
 
 def _changes(form, incident: Incident) -> dict:
@@ -140,7 +151,65 @@ def _changes(form, incident: Incident) -> dict:
     changes["grade"] = check.code(form.get("grade"), N_("Grade"), "grade", required=False)
     changes["summary_public"] = check.text(form.get("summary_public"), N_("Public summary"), max_length=4000)
     changes["notes_private"] = check.text(form.get("notes_private"), N_("Private notes"), max_length=8000)
-    return {k: v for k, v in changes.items() if getattr(incident, k) != v}
+    changes = {k: v for k, v in changes.items() if getattr(incident, k) != v}
+    codes = _assessed_codes(form, incident)
+    if codes is not None:
+        changes["codes"] = codes
+    return changes
+
+
+ASSESSED_KEYS = (*coherence.ASSESSED_CODES, coherence.PERPETRATOR)
+
+
+def _assessed_codes(form, incident: Incident) -> dict | None:
+    """The incident's codes with the monitor's weapon, objects hit and perpetrator from the form
+    (harm incidents; the form says it showed them), or None when nothing changed. A value left
+    as it was keeps its stored form (a lone code stays a lone code)."""
+    if incident.report_type != "harm" or form.get("codes_shown") != "1":
+        return None
+    stored = dict(incident.codes or {})
+    codes = dict(stored)
+    for key in coherence.ASSESSED_CODES:
+        chosen = list(dict.fromkeys(str(v) for v in form.getlist(key) if v))
+        if chosen == coherence._listed(stored.get(key)):
+            continue
+        if chosen:
+            codes[key] = chosen
+        else:
+            codes.pop(key, None)
+    perpetrator = str(form.get(coherence.PERPETRATOR) or "").strip()
+    if perpetrator:
+        codes[coherence.PERPETRATOR] = perpetrator
+    else:
+        codes.pop(coherence.PERPETRATOR, None)
+    return codes if codes != stored else None
+
+
+def reporters_claims(reports) -> dict[str, list]:
+    """What each report's reporter said about the weapon, what was hit and who did it, shown
+    beside the monitor's fields and never mixed with them: (report, codes) for the first two,
+    (report, answer, is_a_party_code) for the perpetrator."""
+    parties = set(coherence.perpetrator_codes())
+    claims: dict[str, list] = {"weapon": [], "objects_hit": [], "perpetrator": []}
+    for report in reports:
+        answers = report.answers or {}
+        for key in coherence.ASSESSED_CODES:
+            said = coherence._listed(answers.get(key))
+            if said:
+                claims[key].append((report, said))
+        attribution = answers.get("attribution")
+        if isinstance(attribution, str) and attribution.strip():
+            claims["perpetrator"].append((report, attribution, attribution in parties))
+    return claims
+
+
+def _keep_typed_incident(request: Request, form) -> None:
+    """What was typed into the refused form, the several-valued codes included."""
+    keep_typed(request, "incident-form", form)
+    typed = request.session["typed"][1]
+    for key in coherence.ASSESSED_CODES:
+        typed[key] = ",".join(str(v) for v in form.getlist(key))
+    request.session["typed"] = ["incident-form", typed]
 
 
 @router.post("/incidents/{incident_id}")
@@ -158,11 +227,11 @@ async def incident_save(request: Request, session: SessionDep, user: CurrentUser
         notice(request, "incident_saved")
     except check.Invalid as problem:
         invalid(request, problem)
-        keep_typed(request, "incident-form", form)
+        _keep_typed_incident(request, form)
     except IncidentError as problem:
         error(request, problem.code, field=problem.field, **problem.details)
         if problem.code != "stale":  # a stale form shows the current version instead
-            keep_typed(request, "incident-form", form)
+            _keep_typed_incident(request, form)
     return see_other(f"/incidents/{incident.id}")
 
 
