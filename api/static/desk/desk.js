@@ -149,8 +149,16 @@
     tick();
     window.setInterval(tick, 15000);
   }
+  // The question to the reporter, shown as it will reach them, inside the bot's message.
+  function questionPreview() {
+    var field = document.querySelector("#ask-form textarea[name=question]");
+    var shown = document.getElementById("ask-preview-question");
+    if (!field || !shown) return;
+    field.addEventListener("input", function () { shown.textContent = field.value || shown.dataset.empty; });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     claimTimer();
+    questionPreview();
     if (document.getElementById("queue-table")) select(0);
   });
 }());
