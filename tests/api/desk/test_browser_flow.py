@@ -78,7 +78,8 @@ async def test_keyboard_only_through_the_queue_each_report_opens_claimed(chromiu
     async with page.expect_navigation():
         await page.keyboard.press("Control+Enter")
     await _landed(page, reports[3][1])
-    await page.screenshot(path=str(ARTIFACTS / "claimed-next-1366.png"), full_page=False)
+    await page.locator("section.decide").screenshot(path=str(ARTIFACTS / "claimed-next-decide-1366.png"))
+    await page.screenshot(path=str(ARTIFACTS / "claimed-next-1366.png"))
 
     assert len(loads) == 5  # the queue, then one page per report
     async with database.transaction() as session:
