@@ -85,3 +85,17 @@ async def test_the_next_page_keeps_the_filters(as_monitor, database):
     second = (await as_monitor.get(link)).text
     assert len(shown(second)) == 3 and not shown(first) & shown(second)
     assert 'rel="next"' not in second
+
+
+async def test_the_incidents_district_is_picked_from_the_stored_gazetteer(as_monitor, database):
+    ids = await _incidents(database)
+    async with database.transaction() as session:
+        legacy = Incident(report_type="harm", event_type="shelling_artillery_missile", adm2_pcode="ZZ9999")
+        session.add(legacy)
+    html = (await as_monitor.get(f"/incidents/{ids['airstrike_izium']}")).text
+    picker = html[html.index('id="incident-adm2"'):html.index("</select>", html.index('id="incident-adm2"'))]
+    assert '<option value="UA6304" selected>Izium (UA6304)</option>' in picker
+    assert '<optgroup label="Kharkivska">' in picker and "UA6302" in picker and "SY" not in picker
+    html = (await as_monitor.get(f"/incidents/{legacy.id}")).text
+    picker = html[html.index('id="incident-adm2"'):html.index("</select>", html.index('id="incident-adm2"'))]
+    assert '<option value="ZZ9999" selected>ZZ9999</option>' in picker  # shown as stored, not lost
