@@ -110,8 +110,12 @@ def _require_claim(report: Report, user: User, now: datetime) -> None:
 
 
 async def claim(session: AsyncSession, report: Report, *, user: User, now: datetime | None = None) -> Report:
-    """Take a report for review so no other monitor works on it; a claim lapses after CLAIM_TTL."""
+    """Take a report for review so no other monitor works on it; a claim lapses after CLAIM_TTL.
+    The report is read again under a row lock (PostgreSQL), so two monitors claiming at the same
+    moment never both hold it: the second waits, then sees the first one's claim."""
     now = now or utcnow()
+    await session.flush()  # the caller's own changes first: the refresh below keeps them
+    await session.refresh(report, with_for_update=True)
     if report.status in DECIDED:
         # Changing a decision is `reopen`, with a reason: never a side effect of a claim.
         raise ReviewError("decided", status=report.status)
@@ -136,7 +140,7 @@ async def claim_next(session: AsyncSession, f: Any, report: Report, *, user: Use
     from harmwatch.review import queue
 
     now = now or utcnow()
-    for report_id in await queue.claimable_after(session, f, report, user_id=user.id, now=now):
+    for report_id in await queue.claimable_after(session, f, report, user_id=user.id, now=now, limit=20):
         candidate = await session.get(Report, report_id, with_for_update=True, populate_existing=True)
         if candidate is None:
             continue

@@ -57,3 +57,26 @@ async def test_two_monitors_going_on_at_once_get_two_reports(database, database_
     async with database.transaction() as session:
         assert (await session.get(Report, a.id)).claimed_by_id == first.id
         assert (await session.get(Report, b.id)).claimed_by_id == second.id
+
+
+async def test_two_monitors_claiming_one_report_at_once_the_second_is_refused(database, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: a second one never reads a claim being written")
+    async with database.transaction() as session:
+        first, second = await make_user(session), await make_user(session)
+        report = await make_report(session)
+    async with database.transaction() as one:
+        await review.claim(one, await one.get(Report, report.id), user=first)
+
+        async def meanwhile():
+            async with database.transaction() as two:
+                await review.claim(two, await two.get(Report, report.id), user=second)
+
+        other = asyncio.create_task(meanwhile())
+        await asyncio.sleep(0.5)
+        assert not other.done()  # held on the row lock until the first claim commits
+    with pytest.raises(review.ReviewError) as refused:
+        await other
+    assert refused.value.code == "claimed_by_other"
+    async with database.transaction() as session:
+        assert (await session.get(Report, report.id)).claimed_by_id == first.id
