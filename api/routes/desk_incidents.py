@@ -222,6 +222,8 @@ async def incident_save(request: Request, session: SessionDep, user: CurrentUser
         version = str(form.get("version") or "")
         if version != incidents.version_of(incident):
             raise IncidentError("stale")  # another monitor saved since this page was loaded
+        if "codes" in changes:  # the monitor's weapon, objects hit and perpetrator: the form's codes only
+            coherence.check_codes(changes["codes"], incident.event_type)
         if changes:
             await incidents.update(session, incident, actor=actor_of(user), changes=changes, version=version)
         notice(request, "incident_saved")

@@ -106,8 +106,6 @@ async def update(session: AsyncSession, incident: Incident, *, actor: str, chang
     if unknown:
         raise IncidentError("not_editable")
     await coherence.check(session, {**snapshot(incident), **changes})
-    if "codes" in changes:
-        coherence.check_codes(changes["codes"] or {}, incident.event_type)
     before = snapshot(incident)
     for field, value in changes.items():
         setattr(incident, field, value)
