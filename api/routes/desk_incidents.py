@@ -17,7 +17,7 @@ from api.desk.templating import error, invalid, keep_typed, notice, places_of, r
 from harmwatch import taxonomy
 from harmwatch.i18n import N_
 from harmwatch.incidents import coherence, lifecycle, provenance
-from harmwatch.forms.harm import HARM_FORM
+from harmwatch.forms import HARM_FORM
 from harmwatch.incidents import service as incidents
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
@@ -129,7 +129,7 @@ def _shown_codes(incident: Incident, typed: dict | None) -> dict[str, list[str]]
     """The monitor's codes as the form shows them: as typed into a refused form, else stored."""
     if typed and typed.get("codes_shown") == "1":
         return {key: [v for v in typed.get(key, "").split(",") if v] for key in ASSESSED_KEYS}
-    return {key: [str(v) for v in coherence._listed((incident.codes or {}).get(key))] for key in ASSESSED_KEYS}
+    return {key: [str(v) for v in coherence.listed((incident.codes or {}).get(key))] for key in ASSESSED_KEYS}
 
 
 def _changes(form, incident: Incident) -> dict:
@@ -171,7 +171,7 @@ def _assessed_codes(form, incident: Incident) -> dict | None:
     codes = dict(stored)
     for key in coherence.ASSESSED_CODES:
         chosen = list(dict.fromkeys(str(v) for v in form.getlist(key) if v))
-        if chosen == coherence._listed(stored.get(key)):
+        if chosen == coherence.listed(stored.get(key)):
             continue
         if chosen:
             codes[key] = chosen
@@ -194,7 +194,7 @@ def reporters_claims(reports) -> dict[str, list]:
     for report in reports:
         answers = report.answers or {}
         for key in coherence.ASSESSED_CODES:
-            said = coherence._listed(answers.get(key))
+            said = coherence.listed(answers.get(key))
             if said:
                 claims[key].append((report, said))
         attribution = answers.get("attribution")

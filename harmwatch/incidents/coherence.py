@@ -93,7 +93,7 @@ def perpetrator_codes() -> list[str]:
     return [*(o.code for o in HARM_FORM.question("attribution").options), UNKNOWN_PERPETRATOR]
 
 
-def _listed(value: Any) -> list[Any]:
+def listed(value: Any) -> list[Any]:
     if value in (None, "", []):
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]
@@ -107,7 +107,7 @@ def check_codes(codes: Mapping[str, Any], event_type: str | None) -> None:
 
     allowed_for = {"weapon": _WITH_WEAPON, "objects_hit": _WITH_OBJECTS}
     for key, kind in ASSESSED_CODES.items():
-        items = _listed(codes.get(key))
+        items = listed(codes.get(key))
         known = {str(c) for c in taxonomy.codes(kind)}
         if any(not isinstance(i, str) or i not in known for i in items):
             raise IncidentError("bad_choice", field=key)
