@@ -129,7 +129,8 @@ async def test_the_keys_respect_the_switch_and_the_incident_page_has_its_own(chr
     assert await page.evaluate("document.activeElement.name") == "others"
 
     await page.goto(f"{live_server}/reports/{reports[1][0]}")
-    await page.click("#claim-form button")
+    async with page.expect_navigation():  # to the page's load: its keys are listening by then
+        await page.click("#claim-form button")
     await page.wait_for_selector("#duplicate-form")
     await page.keyboard.press("?")
     help_text = await page.get_by_role("dialog", name="Keyboard shortcuts").inner_text()
