@@ -83,6 +83,7 @@ MESSAGES: dict[str, str] = {
                 "look at the current version and try again."),
     "nothing_to_merge": N_("Enter the numbers of the incidents to merge into this one."),
     "bad_choice": N_("Choose one of the offered values."),
+    "code_not_for_event": N_("%(field)s does not apply to this kind of event."),
     # accounts
     "bad_name": N_("The name must be 1 to 64 characters."),
     "name_taken": N_("An account with that name exists already."),

@@ -10,8 +10,11 @@ from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.desk.queue_filters import parse_filter
+from api.desk.templating import notice
+from harmwatch.accounts.models import User
 from harmwatch.reports.models import Report
 from harmwatch.review import queue
+from harmwatch.review import service as review
 
 MAX_QUEUE_QS = 2000
 
@@ -36,7 +39,23 @@ def queue_url(queue_qs: str | None) -> str:
     return f"/?{queue_qs}" if queue_qs else "/"
 
 
-async def next_in_queue(request: Request, session: AsyncSession, report: Report, queue_qs: str) -> str:
-    """The next report after this one in the monitor's queue, or the queue when it was the last."""
-    _, following = await queue.neighbours(session, queue_filter(request, queue_qs), report)
+def wants_claim_next(form) -> bool:
+    """The decision form's "then claim the next report" box (ticked by default) was ticked."""
+    return form.get("claim_next") == "1"
+
+
+async def next_in_queue(request: Request, session: AsyncSession, report: Report, queue_qs: str, *,
+                        claim_for: User | None = None) -> str:
+    """The next report after this one in the monitor's queue, or the queue when it was the last.
+    With `claim_for`, the next one that monitor may claim, claimed for them (said in a notice),
+    so going on costs one page and no click; when none is left, the queue."""
+    f = queue_filter(request, queue_qs)
+    if claim_for is not None:
+        claimed = await review.claim_next(session, f, report, user=claim_for)
+        if claimed is None:
+            notice(request, "none_to_claim")
+            return queue_url(queue_qs)
+        notice(request, "claimed_next", ref=claimed.ref_code)
+        return report_url(claimed.id, queue_qs)
+    _, following = await queue.neighbours(session, f, report)
     return report_url(following, queue_qs) if following else queue_url(queue_qs)

@@ -59,6 +59,8 @@ FIELDS: dict[str, str] = {
 NOTICES: dict[str, str] = {
     "claimed": N_("You are reviewing this report. Your claim lasts 30 minutes."),
     "released": N_("The report is back in the queue."),
+    "claimed_next": N_("You have claimed the next report of your queue, %(ref)s. Your claim lasts 30 minutes."),
+    "none_to_claim": N_("No report left to claim in this queue."),
     "assigned": N_("Assigned to %(name)s."),
     "filter_saved": N_("View saved as “%(name)s”."),
     "filter_deleted": N_("Saved view removed."),
@@ -115,6 +117,7 @@ FIELD_LABELS: dict[str, str] = {
     "grade": N_("Grade"),
     "weapon": N_("Weapon"),
     "objects_hit": N_("What was hit"),
+    "perpetrator": N_("Perpetrator"),
     "sectors": N_("Kinds of aid affected"),
     "actor_types": N_("Who was affected"),
     "sources": N_("Sources"),

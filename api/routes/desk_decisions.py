@@ -11,7 +11,7 @@ from api.deps import SessionDep, SettingsDep
 from api.desk import validation as check
 from api.desk.messages import FIELD_LABELS
 from api.desk.deps import CsrfChecked, CurrentUser, ReportDep, get_or_404
-from api.desk.flow import next_in_queue, queue_context, report_url
+from api.desk.flow import next_in_queue, queue_context, report_url, wants_claim_next
 from api.desk.refusals import refusals
 from api.desk.templating import notice, see_other
 from harmwatch import taxonomy
@@ -26,12 +26,14 @@ NORMALISED_COUNTS = ("killed", "injured", "missing", "children_killed", "childre
                      "aid_workers_injured", "aid_workers_abducted", "people_not_reached")
 
 
-async def _onwards(request: Request, session, report: Report, queue_qs: str | None):
-    """After a decision: the next report of the monitor's queue, or this report when it was
-    opened on its own."""
+async def _onwards(request: Request, session, report: Report, queue_qs: str | None, form=None, user=None):
+    """After a decision: the next report of the monitor's queue (claimed for them when the
+    form's "then claim the next report" box was ticked), or this report when it was opened on
+    its own."""
     if queue_qs is None:
         return see_other(report_url(report.id, None))
-    return see_other(await next_in_queue(request, session, report, queue_qs))
+    claim_for = user if form is not None and wants_claim_next(form) else None
+    return see_other(await next_in_queue(request, session, report, queue_qs, claim_for=claim_for))
 
 
 async def _verify_fields(session, report: Report, form) -> dict:
@@ -87,7 +89,7 @@ async def verify(request: Request, session: SessionDep, settings: SettingsDep, u
             notice(request, "verified")
             if queue_qs is None:
                 return see_other(f"/incidents/{incident.id}")
-        return await _onwards(request, session, report, queue_qs)
+        return await _onwards(request, session, report, queue_qs, form, user)
     return see_other(report_url(report.id, queue_qs))
 
 
@@ -120,7 +122,7 @@ async def reject(request: Request, session: SessionDep, user: CurrentUser, repor
         reason = check.choice(form.get("reason"), N_("Reason"), reasons)
         await review.reject(session, report, user=user, reason=reason)
         notice(request, "rejected")
-        return await _onwards(request, session, report, queue_qs)
+        return await _onwards(request, session, report, queue_qs, form, user)
     return see_other(report_url(report.id, queue_qs))
 
 
@@ -139,7 +141,7 @@ async def mark_duplicate(request: Request, session: SessionDep, user: CurrentUse
             raise check.Invalid("choice", N_("Duplicate of"))
         await review.reject(session, report, user=user, reason="duplicate", duplicate_of=original)
         notice(request, "duplicate")
-        return await _onwards(request, session, report, queue_context(form))
+        return await _onwards(request, session, report, queue_context(form), form, user)
     return see_other(report_url(report.id, queue_context(form)))
 
 
@@ -152,7 +154,7 @@ async def ask(request: Request, session: SessionDep, user: CurrentUser, report: 
                               max_length=review.MAX_QUESTION_LENGTH)
         await review.ask_reporter(session, report, user=user, question=question)
         notice(request, "asked")
-        return await _onwards(request, session, report, queue_context(form))
+        return await _onwards(request, session, report, queue_context(form), form, user)
     return see_other(report_url(report.id, queue_context(form)))
 
 

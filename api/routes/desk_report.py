@@ -17,7 +17,7 @@ from api.desk.flow import queue_filter
 from harmwatch.accounts.models import User
 from harmwatch.audit.models import AuditEvent
 from harmwatch.audit.service import record
-from harmwatch.i18n import N_, is_rtl, translator
+from harmwatch.i18n import LANGUAGES, N_, is_rtl, translator
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
 from harmwatch.reporters.models import Reporter
@@ -54,6 +54,16 @@ async def incident_choices(session, report: Report) -> list[Incident]:
     return list((await session.scalars(query)).all())
 
 
+async def media_of(session, report_ids: list[int]) -> dict[int, list[Media]]:
+    """The files of these reports, by report: thumbnails side by side in the duplicates panel."""
+    found: dict[int, list[Media]] = {}
+    if report_ids:
+        rows = await session.scalars(select(Media).where(Media.report_id.in_(report_ids)).order_by(Media.id))
+        for m in rows.all():
+            found.setdefault(m.report_id, []).append(m)
+    return found
+
+
 def map_link(lat: float | None, lon: float | None) -> str | None:
     if lat is None or lon is None:
         return None
@@ -71,6 +81,7 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
     thread = list((await session.scalars(
         select(ReportMessage).where(ReportMessage.report_id == report.id).order_by(ReportMessage.id))).all())
     candidates = await duplicates.candidates(session, report)
+    candidate_media = await media_of(session, [c.report.id for c in candidates])
     previous = following = None
     if queue_qs is not None:
         previous, following = await queue.neighbours(session, queue_filter(request, queue_qs), report)
@@ -91,6 +102,7 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         "viewable": review_media.is_viewable,
         "thread": thread,
         "candidates": candidates,
+        "candidate_media": candidate_media,
         "compared": COMPARED,
         "incident": await session.get(Incident, report.incident_id) if report.incident_id else None,
         "duplicate_of": await session.get(Report, report.duplicate_of_id) if report.duplicate_of_id else None,
@@ -114,8 +126,24 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
             select(AuditEvent).where(AuditEvent.object_type == "report", AuditEvent.object_id == str(report.id))
             .order_by(AuditEvent.id).limit(HISTORY_LIMIT))).all()),
         "comments_action": f"/reports/{report.id}/comments",
+        "question_preview": question_preview(report, reporter),
         "assignees": await collaboration.assignees(session),
     })
+
+# The bot's frame around a monitor's question (bot/outbox.py), shown in the reporter's language
+# before the question is sent: the question itself reaches the reporter as typed.
+QUESTION_INTRO = N_("A monitor has a question about your report %(code)s:")
+QUESTION_REPLY = N_("Reply to this message to answer (swipe it, or tap and hold → Reply): text, a photo "
+                    "or a voice note.")
+
+
+def question_preview(report: Report, reporter: Reporter | None) -> dict:
+    """What the reporter will see around the question, in their language."""
+    lang = reporter.lang if reporter else report.lang
+    gettext = translator(lang).gettext
+    return {"lang": lang, "language": LANGUAGES.get(lang, lang), "dir": "rtl" if is_rtl(lang) else "ltr",
+            "intro": gettext(QUESTION_INTRO).replace("%(code)s", report.ref_code), "reply": gettext(QUESTION_REPLY)}
+
 
 # What the placeholder image says in place of a photo that cannot be shown.
 PLACEHOLDERS = {

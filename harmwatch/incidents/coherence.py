@@ -78,6 +78,46 @@ async def check_places(session: AsyncSession, values: Mapping[str, Any]) -> None
         raise IncidentError("adm2_outside_adm1", field="adm2_pcode", pcode=adm2, adm1=adm1)
 
 
+# The codes a monitor assesses on an incident, key in Incident.codes → taxonomy kind; and the
+# monitor's perpetrator, one of the attribution question's codes (the deployment's parties).
+ASSESSED_CODES = {"weapon": "weapon", "objects_hit": "object_hit"}
+PERPETRATOR = "perpetrator"
+UNKNOWN_PERPETRATOR = "unknown"
+
+
+def perpetrator_codes() -> list[str]:
+    """What a monitor may assess as the perpetrator: the parties the harm form offers to
+    reporters (the deployment's), or unknown."""
+    from harmwatch.forms.harm import HARM_FORM
+
+    return [*(o.code for o in HARM_FORM.question("attribution").options), UNKNOWN_PERPETRATOR]
+
+
+def listed(value: Any) -> list[Any]:
+    if value in (None, "", []):
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def check_codes(codes: Mapping[str, Any], event_type: str | None) -> None:
+    """The monitor's weapon, objects hit and perpetrator: known codes, and only for an event
+    that has them (as the harm form asks: no weapon for an arrest, nothing hit in an abduction)."""
+    from harmwatch import taxonomy
+    from harmwatch.forms.harm import _WITH_OBJECTS, _WITH_WEAPON
+
+    allowed_for = {"weapon": _WITH_WEAPON, "objects_hit": _WITH_OBJECTS}
+    for key, kind in ASSESSED_CODES.items():
+        items = listed(codes.get(key))
+        known = {str(c) for c in taxonomy.codes(kind)}
+        if any(not isinstance(i, str) or i not in known for i in items):
+            raise IncidentError("bad_choice", field=key)
+        if items and event_type and event_type not in allowed_for[key]:
+            raise IncidentError("code_not_for_event", field=key)
+    perpetrator = codes.get(PERPETRATOR)
+    if perpetrator is not None and perpetrator not in perpetrator_codes():
+        raise IncidentError("bad_choice", field=PERPETRATOR)
+
+
 async def check(session: AsyncSession, values: Mapping[str, Any]) -> None:
     """Raise IncidentError for the first incoherence of a record's values."""
     check_counts(values)

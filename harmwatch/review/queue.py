@@ -213,6 +213,23 @@ async def neighbours(session: AsyncSession, f: QueueFilter, report: Report) -> t
     return previous, following
 
 
+async def claimable_after(session: AsyncSession, f: QueueFilter, report: Report, *, user_id: int,
+                          now: datetime, limit: int = 5) -> list[int]:
+    """The ids of the next reports after `report` in the queue's order that this monitor may
+    claim now: open for review (submitted, or in review with no live claim of another monitor).
+    A report waiting for its reporter's answer is left waiting."""
+    sort = f.sort if f.sort in SORTS else "newest"
+    column, descending = _sort_key(sort)
+    key, here = sa.tuple_(column, Report.id), sa.tuple_(_sort_value(sort, report), report.id)
+    ahead = (column.desc(), Report.id.desc()) if descending else (column.asc(), Report.id.asc())
+    free = sa.or_(Report.claimed_until.is_(None), Report.claimed_until <= now, Report.claimed_by_id == user_id)
+    query = (select(Report.id)
+             .where(*conditions(session, f), key < here if descending else key > here,
+                    Report.status.in_([ReportStatus.SUBMITTED.value, ReportStatus.IN_REVIEW.value]), free)
+             .order_by(*ahead).limit(limit))
+    return list((await session.scalars(query)).all())
+
+
 async def reviewer_names(session: AsyncSession, reports: list[Report]) -> dict[int, str]:
     """The names of the monitors holding or having decided these reports, by user id."""
     ids = {r.claimed_by_id for r in reports if r.claimed_by_id}

@@ -115,8 +115,12 @@ def _require_claim(report: Report, user: User, now: datetime) -> None:
 
 
 async def claim(session: AsyncSession, report: Report, *, user: User, now: datetime | None = None) -> Report:
-    """Take a report for review so no other monitor works on it; a claim lapses after CLAIM_TTL."""
+    """Take a report for review so no other monitor works on it; a claim lapses after CLAIM_TTL.
+    The report is read again under a row lock (PostgreSQL), so two monitors claiming at the same
+    moment never both hold it: the second waits, then sees the first one's claim."""
     now = now or utcnow()
+    await session.flush()  # the caller's own changes first: the refresh below keeps them
+    await session.refresh(report, with_for_update=True)
     if report.status in DECIDED:
         # Changing a decision is `reopen`, with a reason: never a side effect of a claim.
         raise ReviewError("decided", status=report.status)
@@ -130,6 +134,26 @@ async def claim(session: AsyncSession, report: Report, *, user: User, now: datet
     await session.flush()
     await _log(session, report, user, "report.claimed", before)
     return report
+
+
+async def claim_next(session: AsyncSession, f: Any, report: Report, *, user: User,
+                     now: datetime | None = None) -> Report | None:
+    """Claim the next report after `report` in the monitor's filtered queue (a QueueFilter), the
+    way a monitor goes on after a decision; None when none is left to claim. Each candidate is
+    read again under a row lock, so two monitors going on at once never hold the same report:
+    the one who comes second skips it and takes the next."""
+    from harmwatch.review import queue
+
+    now = now or utcnow()
+    for report_id in await queue.claimable_after(session, f, report, user_id=user.id, now=now, limit=20):
+        candidate = await session.get(Report, report_id, with_for_update=True, populate_existing=True)
+        if candidate is None:
+            continue
+        try:
+            return await claim(session, candidate, user=user, now=now)
+        except ReviewError:
+            continue  # taken, or decided, since the list was read
+    return None
 
 
 async def release(session: AsyncSession, report: Report, *, user: User) -> Report:

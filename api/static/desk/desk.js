@@ -1,12 +1,16 @@
-// Keyboard shortcuts for the queue and the report page. Plain script, no library.
-// Queue: j / k next / previous row, Enter or o open, c claim. Report: j / k next / previous
-// report, c claim, v verify, r reject, a ask, q back to the queue. ? shows the keys and a
-// switch that turns the single-key shortcuts off.
+// Keyboard shortcuts for the queue, the report, the incident list and the incident page.
+// Plain script, no library. Queue and incident list: j / k next / previous row, Enter or o
+// open, c claim. Report: j (or n) / k next / previous report, c claim, v verify, r reject,
+// d duplicate, a ask, q back to the queue. Incident: e edit, p publish, w withdraw, m merge,
+// q back to the incidents. Everywhere: Ctrl+Enter submits the form being filled in. ? shows
+// the keys and a switch that turns the single-key shortcuts off.
 (function () {
   "use strict";
   function typing(event) {
     var t = event.target;
-    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if (!t) return false;
+    if (t.tagName === "INPUT") return !/^(checkbox|radio|button|submit|reset)$/.test(t.type);
+    return t.isContentEditable || /^(TEXTAREA|SELECT)$/.test(t.tagName);
   }
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("#queue-table tbody tr")); }
   var selected = -1;
@@ -59,10 +63,23 @@
     document.body.appendChild(box);
     toggle.focus();
   }
+  // Ctrl+Enter (or Cmd+Enter) submits the form being filled in, through its own checks and
+  // confirmation (requestSubmit), from any field: a key with a modifier, kept when the
+  // single-key shortcuts are off.
+  function submitCurrent(event) {
+    var form = event.target && event.target.closest ? event.target.closest("form") : null;
+    if (!form || !form.querySelector("[type=submit]")) return false;
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    return true;
+  }
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && closeHelp()) { event.preventDefault(); return; }
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.altKey) {
+      if (submitCurrent(event)) event.preventDefault();
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
-    var queue = document.getElementById("queue-table");
+    var queue = document.getElementById("queue-table") || document.getElementById("incidents-table");
     var key = event.key;
     if (key === "?") { help(); event.preventDefault(); return; }
     if (!shortcutsOn()) return;
@@ -77,13 +94,21 @@
       return;
     }
     if (document.body.classList.contains("report")) {
-      if (key === "j") { go("next-report"); }
+      if (key === "j" || key === "n") { go("next-report"); }
       else if (key === "k") { go("previous-report"); }
       else if (key === "c") { var claim = document.getElementById("claim-form"); if (claim) claim.submit(); }
       else if (key === "v") { if (focusForm("verify-form")) event.preventDefault(); }
       else if (key === "r") { if (focusForm("reject-form")) event.preventDefault(); }
+      else if (key === "d") { if (focusForm("duplicate-form")) event.preventDefault(); }
       else if (key === "a") { if (focusForm("ask-form")) event.preventDefault(); }
-      else if (key === "q") { window.location.href = "/"; }
+      else if (key === "q") { go("queue-link"); }
+    }
+    else if (document.body.classList.contains("incident")) {
+      if (key === "e") { if (focusForm("incident-form")) event.preventDefault(); }
+      else if (key === "p") { var publish = document.getElementById("publish-button"); if (publish) { publish.focus(); event.preventDefault(); } }
+      else if (key === "w") { if (focusForm("withdraw-form")) event.preventDefault(); }
+      else if (key === "m") { if (focusForm("merge-form")) event.preventDefault(); }
+      else if (key === "q") { go("incidents-link"); }
     }
   });
   // Destructive or public actions say what will happen and wait for a yes (data-confirm).
@@ -124,8 +149,16 @@
     tick();
     window.setInterval(tick, 15000);
   }
+  // The question to the reporter, shown as it will reach them, inside the bot's message.
+  function questionPreview() {
+    var field = document.querySelector("#ask-form textarea[name=question]");
+    var shown = document.getElementById("ask-preview-question");
+    if (!field || !shown) return;
+    field.addEventListener("input", function () { shown.textContent = field.value || shown.dataset.empty; });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     claimTimer();
+    questionPreview();
     if (document.getElementById("queue-table")) select(0);
   });
 }());
