@@ -35,9 +35,10 @@ from harmwatch.settings import Settings
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-# A worker holding a reporter's newer update waits at most this long (in rounds) for another
-# worker to apply an older one that arrived first; after that the older one is refused.
-ORDER_WAIT, ORDER_WAIT_ROUNDS = 0.05, 60
+# A worker holding a reporter's newer update looks this often whether the older ones it waits
+# for have arrived and been applied (for at most HARMWATCH_ORDER_WAIT seconds: _wait_for_older).
+ORDER_WAIT = 0.05
+ORDER_LOOKS = 3  # waits for older updates, the last two only if one came between a wait and the lock
 UPDATES_AT_ONCE = 12
 CALLBACK_PATIENCE = 5.0  # Telegram lets a button press be answered for some 15 s
 COMMANDS = ("new", "status", "cancel", "language", "privacy", "forget", "help")
@@ -171,10 +172,12 @@ class ReporterBot:
             log.warning("Command menus not set: %s", type(error).__name__)
 
     async def process(self, update: Update) -> None:
-        """One update, in order among its chat's; raises when it could not be committed, so
+        """One update, in order among its reporter's; raises when it could not be committed, so
         that it is not acknowledged and Telegram delivers it again."""
         chat, user = update.effective_chat, update.effective_user
-        if chat is None or user is None:
+        if chat is None or user is None:  # recorded all the same: others wait for every id (_wait_for_older)
+            async with self.db.transaction() as session:
+                await claim_update(session, update.update_id)
             return
         if chat.type != ChatType.PRIVATE:
             async with self.turns.turn(chat.id, update.update_id):
@@ -185,46 +188,90 @@ class ReporterBot:
         key = lookup_key(self.settings, user.id)
         async with self.db.transaction() as session:
             fresh = await messaging.arrive(session, update.update_id, reporter_key=key)
-        async with self.turns.turn(chat.id, update.update_id), self._slots:
-            await self._apply(update, chat, user, key, fresh)
+        for look in range(ORDER_LOOKS):
+            if fresh:
+                await self._wait_for_older(update.update_id, key, user.id)
+            async with self.turns.turn(chat.id, update.update_id), self._slots:
+                if await self._apply(update, chat, user, key, fresh, recheck=look < ORDER_LOOKS - 1):
+                    return
 
-    async def _apply(self, update: Update, chat, user, key: str, fresh: bool) -> None:
+    async def _wait_for_older(self, update_id: int, key: str, user_id: int) -> None:
+        """Order per reporter across workers. Before applying update N, wait (at most
+        HARMWATCH_ORDER_WAIT seconds) while an older update of the same reporter has arrived
+        somewhere and is not applied yet, and, in webhook mode, while an id between the
+        reporter's last applied update and N has not arrived at all (it may be this reporter's,
+        still on its way: see messaging.missing_before). The wait holds nothing: no database
+        transaction, no turn of the chat, no slot, so the older update can be applied meanwhile,
+        here or at another worker. Within one process ChatTurns then hands the chat to the
+        lowest id waiting. Polling needs no gap wait: one poller receives the updates in order.
+        An older update that still turns up after a newer one was applied is handled as late
+        (see _outcome): nothing is dropped in silence."""
+        rounds = max(1, int(self.settings.order_wait / ORDER_WAIT))
+        for _ in range(rounds):
+            async with self.db.transaction() as session:
+                if await messaging.earlier_in_flight(session, update_id, reporter_key=key):
+                    waiting = True
+                else:
+                    reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user_id)
+                    since = reporter.last_update_id if reporter is not None and reporters.ordering_applies(
+                        reporter) else None
+                    waiting = not self.polling and await messaging.missing_before(session, update_id, since=since)
+            if not waiting:
+                return
+            await asyncio.sleep(ORDER_WAIT)
+        if self.polling:
+            return
+        async with self.db.transaction() as session:
+            reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user_id)
+            since = reporter.last_update_id if reporter is not None and reporters.ordering_applies(reporter) else None
+            missing = await messaging.give_up_waiting(session, update_id, since=since)
+        if missing:
+            log.warning("Update %s waited %.1f s for %d earlier update ids that did not arrive; going on",
+                        update_id, self.settings.order_wait, missing)
+
+    async def _apply(self, update: Update, chat, user, key: str, fresh: bool, *, recheck: bool) -> bool:
+        """Apply the update under the reporter's row lock; False (nothing done) when, with
+        `recheck`, an older update of the reporter arrived between the wait and the lock."""
         lang = normalise_language(user.language_code)
         received = await self._receive_file(update, user.id) if fresh else None
         outcome = None
-        for round_ in range(ORDER_WAIT_ROUNDS):
-            async with self.db.transaction() as session:
-                await self._time_limits(session)
-                if not fresh or not await messaging.take_for_applying(session, update.update_id):
-                    # Delivered again, or applied by another worker: its replies may still be owed.
-                    reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user.id)
-                    break
+        async with self.db.transaction() as session:
+            await self._time_limits(session)
+            if not fresh or not await messaging.take_for_applying(session, update.update_id):
+                # Delivered again, or applied by another worker: its replies may still be owed.
+                reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user.id)
+            else:
                 reporter = await reporters.get_or_create_reporter(
                     session, self.settings, telegram_user_id=user.id, chat_id=chat.id, lang=lang)
-                if round_ < ORDER_WAIT_ROUNDS - 1 and await messaging.earlier_in_flight(
-                        session, update.update_id, reporter_key=key):
-                    await session.rollback()  # another worker applies an older one: let it go first
-                    await asyncio.sleep(ORDER_WAIT)
-                    continue
+                if recheck and await messaging.earlier_in_flight(session, update.update_id, reporter_key=key):
+                    await session.rollback()  # it came in the meantime: let it go first
+                    return False
                 outcome = await self._outcome(session, update, reporter, received)
                 await owe(session, self.sender.cipher, reporter_id=reporter.id, chat_id=chat.id,
                           update_id=update.update_id, replies=outcome.replies)
-                break
         if reporter is not None:
             self.sender.kick(reporter.id)
         if outcome is not None and update.callback_query is not None:
             self._answer(reporter.id, update.callback_query, outcome.toast)
+        return True
 
     async def _outcome(self, session, update: Update, reporter, received) -> Outcome:
         if not reporters.note_update(reporter, update.update_id):
-            log.warning("Update %s is older than one already applied for its reporter: not applied",
+            # Older than one already applied: it came later than the wait for order allows. A
+            # button press is applied as it comes (its button names the question it answers;
+            # one already answered says so); anything else answered a question that has moved
+            # on, so it is not saved, and the reporter is told so with the question now open.
+            log.warning("Update %s is older than one already applied for its reporter: handled as late",
                         update.update_id)
-            return Outcome()
+            if update.callback_query is None:
+                return await conversation.arrived_late(session, self._context(), reporter)
         # Button taps are not counted: a whole form is two dozen of them.
         flood = "ok" if update.callback_query else reporters.count_message(reporter)
         gesture = await self._gesture(session, update, received)
-        ctx = conversation.Context(self.places, date.today(), self.settings.media_max_bytes, self.settings.media_dir)
-        return await conversation.handle(session, ctx, reporter, gesture, flood=flood)
+        return await conversation.handle(session, self._context(), reporter, gesture, flood=flood)
+
+    def _context(self) -> conversation.Context:
+        return conversation.Context(self.places, date.today(), self.settings.media_max_bytes, self.settings.media_dir)
 
     async def _time_limits(self, session) -> None:
         """On PostgreSQL a stalled statement or lock wait fails this update (to be delivered

@@ -219,11 +219,13 @@ class Tally:
     refused_out_of_order: int
     max_messages_per_chat_over: int
     finished: int
+    chats_not_exactly_once: int = 0  # chats that did not get each of the bot's messages exactly once
 
     def line(self, name: str) -> str:
         return (f"{name}: updates sent {self.updates_sent}, answers lost {self.answers_lost}, reporters left "
                 f"without a reply {self.left_without_reply}, duplicate messages {self.duplicate_messages}, "
-                f"reports {self.reports}/{self.reporters}, out of order refused {self.refused_out_of_order}")
+                f"reports {self.reports}/{self.reporters}, out of order refused {self.refused_out_of_order}, "
+                f"chats not given each message exactly once {self.chats_not_exactly_once}")
 
 
 async def settle(database_url: str, rounds: int = 300) -> int:
@@ -281,6 +283,7 @@ async def tally(client: SandboxClient, database_url: str, users: list[dict], fin
         reports=reports, replies_pending=pending, refused_out_of_order=len(applied - answered),
         max_messages_per_chat_over=max((n - expected_per_chat for n in per_chat.values()), default=0),
         finished=finished.count(True),
+        chats_not_exactly_once=sum(per_chat.get(u["id"], 0) != expected_per_chat for u in users),
     )
 
 
