@@ -198,36 +198,44 @@ class ReporterBot:
     async def _wait_for_older(self, update_id: int, key: str, user_id: int) -> None:
         """Order per reporter across workers. Before applying update N, wait (at most
         HARMWATCH_ORDER_WAIT seconds) while an older update of the same reporter has arrived
-        somewhere and is not applied yet, and, in webhook mode, while an id between the
-        reporter's last applied update and N has not arrived at all (it may be this reporter's,
-        still on its way: see messaging.missing_before). The wait holds nothing: no database
+        somewhere and is not applied yet; and, in webhook mode with HARMWATCH_ORDER_GAP_WAIT,
+        while an id between the reporter's last applied update and N has not arrived at all (it
+        may be this reporter's, still on its way: see messaging.missing_before). Telegram itself
+        sends one chat's updates one at a time, the next only after our 200, which comes after
+        the commit: then an older update of the reporter has always arrived first, and the gap
+        wait would only make every update wait for other chats'. It is for deployments where
+        something acknowledges updates before a worker has them. The wait holds nothing: no database
         transaction, no turn of the chat, no slot, so the older update can be applied meanwhile,
         here or at another worker. Within one process ChatTurns then hands the chat to the
         lowest id waiting. Polling needs no gap wait: one poller receives the updates in order.
         An older update that still turns up after a newer one was applied is handled as late
         (see _outcome): nothing is dropped in silence."""
-        rounds = max(1, int(self.settings.order_wait / ORDER_WAIT))
-        for _ in range(rounds):
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        gaps = not self.polling and self.settings.order_gap_wait > 0
+        while True:
+            waited = loop.time() - started
             async with self.db.transaction() as session:
-                if await messaging.earlier_in_flight(session, update_id, reporter_key=key):
+                if waited < self.settings.order_wait and await messaging.earlier_in_flight(
+                        session, update_id, reporter_key=key):
                     waiting = True
-                else:
+                elif gaps:
                     reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user_id)
                     since = reporter.last_update_id if reporter is not None and reporters.ordering_applies(
                         reporter) else None
-                    waiting = not self.polling and await messaging.missing_before(session, update_id, since=since)
+                    if waited < self.settings.order_gap_wait:
+                        waiting = await messaging.missing_before(session, update_id, since=since)
+                    else:
+                        missing = await messaging.give_up_waiting(session, update_id, since=since)
+                        if missing:
+                            log.warning("Update %s waited %.1f s for %d earlier update ids that did not arrive; "
+                                        "going on", update_id, waited, missing)
+                        return
+                else:
+                    return
             if not waiting:
                 return
             await asyncio.sleep(ORDER_WAIT)
-        if self.polling:
-            return
-        async with self.db.transaction() as session:
-            reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user_id)
-            since = reporter.last_update_id if reporter is not None and reporters.ordering_applies(reporter) else None
-            missing = await messaging.give_up_waiting(session, update_id, since=since)
-        if missing:
-            log.warning("Update %s waited %.1f s for %d earlier update ids that did not arrive; going on",
-                        update_id, self.settings.order_wait, missing)
 
     async def _apply(self, update: Update, chat, user, key: str, fresh: bool, *, recheck: bool) -> bool:
         """Apply the update under the reporter's row lock; False (nothing done) when, with
