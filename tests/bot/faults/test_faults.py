@@ -23,13 +23,13 @@ def running(private_pg, tmp_path_factory):
         yield started
 
 
-def assert_nothing_lost_nothing_twice(tally: Tally, *, in_doubt: int = 0) -> None:
-    assert tally.updates_sent == total_updates(REPORTERS)
+def assert_nothing_lost_nothing_twice(tally: Tally, *, in_doubt: int = 0, reporters: int = REPORTERS) -> None:
+    assert tally.updates_sent == total_updates(reporters)
     assert tally.answers_lost == 0
     assert tally.left_without_reply == 0
     assert tally.duplicate_messages <= in_doubt
     assert tally.max_messages_per_chat_over <= in_doubt
-    assert tally.reports == REPORTERS
+    assert tally.reports == reporters
     assert tally.replies_pending == 0
     assert tally.finished == tally.reporters
 
