@@ -186,10 +186,13 @@ class ReporterBot:
         # The arrival is recorded first of all, so that a worker holding this reporter's next
         # update sees this one as early as possible and lets it go first.
         key = lookup_key(self.settings, user.id)
+        gaps = not self.polling and self.settings.order_gap_wait > 0
         async with self.db.transaction() as session:
             fresh = await messaging.arrive(session, update.update_id, reporter_key=key)
+            behind = fresh and not gaps and await messaging.earlier_in_flight(
+                session, update.update_id, reporter_key=key)  # mostly not: then no wait at all
         for look in range(ORDER_LOOKS):
-            if fresh:
+            if fresh and (behind or gaps or look > 0):
                 await self._wait_for_older(update.update_id, key, user.id)
             async with self.turns.turn(chat.id, update.update_id), self._slots:
                 if await self._apply(update, chat, user, key, fresh, recheck=look < ORDER_LOOKS - 1):
