@@ -203,8 +203,9 @@ class ReporterBot:
         HARMWATCH_ORDER_WAIT seconds) while an older update of the same reporter has arrived
         somewhere and is not applied yet; and, in webhook mode with HARMWATCH_ORDER_GAP_WAIT,
         while an id between the reporter's last applied update and N has not arrived at all (it
-        may be this reporter's, still on its way: see messaging.missing_before). Telegram itself
-        sends one chat's updates one at a time, the next only after our 200, which comes after
+        may be this reporter's, still on its way: see messaging.missing_before). Telegram (as
+        far as is known; the sandbox does so) sends one chat's updates one at a time, the next
+        only after our 200, which comes after
         the commit: then an older update of the reporter has always arrived first, and the gap
         wait would only make every update wait for other chats'. It is for deployments where
         something acknowledges updates before a worker has them. The wait holds nothing: no database
