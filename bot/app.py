@@ -36,9 +36,10 @@ from harmwatch.settings import Settings
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-# A worker holding a reporter's newer update waits at most this long (in rounds) for another
-# worker to apply an older one that arrived first; after that the older one is refused.
-ORDER_WAIT, ORDER_WAIT_ROUNDS = 0.05, 60
+# A worker holding a reporter's newer update looks this often whether the older ones it waits
+# for have arrived and been applied (for at most HARMWATCH_ORDER_WAIT seconds: _wait_for_older).
+ORDER_WAIT = 0.05
+ORDER_LOOKS = 3  # waits for older updates, the last two only if one came between a wait and the lock
 UPDATES_AT_ONCE = 12
 CALLBACK_PATIENCE = 5.0  # Telegram lets a button press be answered for some 15 s
 COMMANDS = ("new", "status", "cancel", "language", "privacy", "forget", "help")
@@ -174,7 +175,7 @@ class ReporterBot:
             log.warning("Command menus not set: %s", type(error).__name__)
 
     async def process(self, update: Update) -> None:
-        """One update, in order among its chat's; raises when it could not be committed, so
+        """One update, in order among its reporter's; raises when it could not be committed, so
         that it is not acknowledged and Telegram delivers it again."""
         try:
             outcome = await self._process(update)
@@ -186,7 +187,9 @@ class ReporterBot:
 
     async def _process(self, update: Update) -> str | None:
         chat, user = update.effective_chat, update.effective_user
-        if chat is None or user is None:
+        if chat is None or user is None:  # recorded all the same: others wait for every id (_wait_for_older)
+            async with self.db.transaction() as session:
+                await claim_update(session, update.update_id)
             return None
         if chat.type != ChatType.PRIVATE:
             async with self.turns.turn(chat.id, update.update_id):
@@ -195,34 +198,84 @@ class ReporterBot:
         # The arrival is recorded first of all, so that a worker holding this reporter's next
         # update sees this one as early as possible and lets it go first.
         key = lookup_key(self.settings, user.id)
+        gaps = not self.polling and self.settings.order_gap_wait > 0
         async with self.db.transaction() as session:
             fresh = await messaging.arrive(session, update.update_id, reporter_key=key)
-        async with self.turns.turn(chat.id, update.update_id), self._slots:
-            return await self._apply(update, chat, user, key, fresh)
+            behind = fresh and not gaps and await messaging.earlier_in_flight(
+                session, update.update_id, reporter_key=key)  # mostly not: then no wait at all
+        for look in range(ORDER_LOOKS):
+            if fresh and (behind or gaps or look > 0):
+                await self._wait_for_older(update.update_id, key, user.id)
+            async with self.turns.turn(chat.id, update.update_id), self._slots:
+                handled = await self._apply(update, chat, user, key, fresh, recheck=look < ORDER_LOOKS - 1)
+                if handled is not None:
+                    return handled
+        return None
 
-    async def _apply(self, update: Update, chat, user, key: str, fresh: bool) -> str:
-        """Returns "applied", or "duplicate" for an update delivered again or applied elsewhere."""
+    async def _wait_for_older(self, update_id: int, key: str, user_id: int) -> None:
+        """Order per reporter across workers. Before applying update N, wait (at most
+        HARMWATCH_ORDER_WAIT seconds) while an older update of the same reporter has arrived
+        somewhere and is not applied yet; and, in webhook mode with HARMWATCH_ORDER_GAP_WAIT,
+        while an id between the reporter's last applied update and N has not arrived at all (it
+        may be this reporter's, still on its way: see messaging.missing_before). Telegram (as
+        far as is known; the sandbox does so) sends one chat's updates one at a time, the next
+        only after our 200, which comes after
+        the commit: then an older update of the reporter has always arrived first, and the gap
+        wait would only make every update wait for other chats'. It is for deployments where
+        something acknowledges updates before a worker has them. The wait holds nothing: no database
+        transaction, no turn of the chat, no slot, so the older update can be applied meanwhile,
+        here or at another worker. Within one process ChatTurns then hands the chat to the
+        lowest id waiting. Polling needs no gap wait: one poller receives the updates in order.
+        An older update that still turns up after a newer one was applied is handled as late
+        (see _outcome): nothing is dropped in silence."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        gaps = not self.polling and self.settings.order_gap_wait > 0
+        while True:
+            waited = loop.time() - started
+            async with self.db.transaction() as session:
+                if waited < self.settings.order_wait and await messaging.earlier_in_flight(
+                        session, update_id, reporter_key=key):
+                    waiting = True
+                elif gaps:
+                    reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user_id)
+                    since = reporter.last_update_id if reporter is not None and reporters.ordering_applies(
+                        reporter) else None
+                    if waited < self.settings.order_gap_wait:
+                        waiting = await messaging.missing_before(session, update_id, since=since)
+                    else:
+                        missing = await messaging.give_up_waiting(session, update_id, since=since)
+                        if missing:
+                            log.warning("Update %s waited %.1f s for %d earlier update ids that did not arrive; "
+                                        "going on", update_id, waited, missing)
+                        return
+                else:
+                    return
+            if not waiting:
+                return
+            await asyncio.sleep(ORDER_WAIT)
+
+    async def _apply(self, update: Update, chat, user, key: str, fresh: bool, *, recheck: bool) -> str | None:
+        """Apply the update under the reporter's row lock: "applied", or "duplicate" for one
+        delivered again or applied elsewhere; None (nothing done) when, with `recheck`, an older
+        update of the reporter arrived between the wait and the lock."""
         lang = normalise_language(user.language_code)
         received = await self._receive_file(update, user.id) if fresh else None
         outcome = None
-        for round_ in range(ORDER_WAIT_ROUNDS):
-            async with self.db.transaction() as session:
-                await self._time_limits(session)
-                if not fresh or not await messaging.take_for_applying(session, update.update_id):
-                    # Delivered again, or applied by another worker: its replies may still be owed.
-                    reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user.id)
-                    break
+        async with self.db.transaction() as session:
+            await self._time_limits(session)
+            if not fresh or not await messaging.take_for_applying(session, update.update_id):
+                # Delivered again, or applied by another worker: its replies may still be owed.
+                reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user.id)
+            else:
                 reporter = await reporters.get_or_create_reporter(
                     session, self.settings, telegram_user_id=user.id, chat_id=chat.id, lang=lang)
-                if round_ < ORDER_WAIT_ROUNDS - 1 and await messaging.earlier_in_flight(
-                        session, update.update_id, reporter_key=key):
-                    await session.rollback()  # another worker applies an older one: let it go first
-                    await asyncio.sleep(ORDER_WAIT)
-                    continue
+                if recheck and await messaging.earlier_in_flight(session, update.update_id, reporter_key=key):
+                    await session.rollback()  # it came in the meantime: let it go first
+                    return None
                 outcome = await self._outcome(session, update, reporter, received)
                 await owe(session, self.sender.cipher, reporter_id=reporter.id, chat_id=chat.id,
                           update_id=update.update_id, replies=outcome.replies)
-                break
         if reporter is not None:
             self.sender.kick(reporter.id)
         if outcome is not None and update.callback_query is not None:
@@ -231,14 +284,21 @@ class ReporterBot:
 
     async def _outcome(self, session, update: Update, reporter, received) -> Outcome:
         if not reporters.note_update(reporter, update.update_id):
-            log.warning("Update %s is older than one already applied for its reporter: not applied",
+            # Older than one already applied: it came later than the wait for order allows. A
+            # button press is applied as it comes (its button names the question it answers;
+            # one already answered says so); anything else answered a question that has moved
+            # on, so it is not saved, and the reporter is told so with the question now open.
+            log.warning("Update %s is older than one already applied for its reporter: handled as late",
                         update.update_id)
-            return Outcome()
+            if update.callback_query is None:
+                return await conversation.arrived_late(session, self._context(), reporter)
         # Button taps are not counted: a whole form is two dozen of them.
         flood = "ok" if update.callback_query else reporters.count_message(reporter)
         gesture = await self._gesture(session, update, received)
-        ctx = conversation.Context(self.places, date.today(), self.settings.media_max_bytes, self.settings.media_dir)
-        return await conversation.handle(session, ctx, reporter, gesture, flood=flood)
+        return await conversation.handle(session, self._context(), reporter, gesture, flood=flood)
+
+    def _context(self) -> conversation.Context:
+        return conversation.Context(self.places, date.today(), self.settings.media_max_bytes, self.settings.media_dir)
 
     async def _time_limits(self, session) -> None:
         """On PostgreSQL a stalled statement or lock wait fails this update (to be delivered

@@ -103,6 +103,17 @@ async def handle(session: AsyncSession, ctx: Context, reporter: Reporter, gestur
     return await _message(session, ctx, reporter, draft, gesture)
 
 
+async def arrived_late(session: AsyncSession, ctx: Context, reporter: Reporter) -> Outcome:
+    """A message that reached the bot only after a later one of the same reporter was applied
+    (beyond the wait for order): what it answered has moved on, so it is not saved; the reporter
+    is told, with the question that is open now, and can send it again."""
+    _ = tr(reporter.lang)
+    note = _("A message of yours reached me late, after a later one, so I did not save it. If it is "
+             "still needed, please send it again.")
+    draft = await reports.draft_of(session, reporter)
+    return Outcome([_resume(ctx, reporter, draft, note) if draft is not None else render.notice(note)])
+
+
 def _files_for_form(draft: Draft | None, gesture: Gesture) -> bool:
     """A file sent at the files question is for the form, whatever else is open."""
     return isinstance(gesture, File) and draft is not None and draft.current is not None and \

@@ -85,29 +85,46 @@ class ReplySender:
         return len(self._drains)
 
     async def _drain(self, reporter_id: int) -> None:
+        sent: tuple[int, str] | None = None  # the reply just sent, marked with the next lease
         try:
             while True:
                 async with self._slots:
-                    if not await self._send_next(reporter_id):
-                        break
+                    step = await self._send_next(reporter_id, sent)
+                sent = step if isinstance(step, tuple) else None
+                if step is False:
+                    break
         except asyncio.CancelledError:
             raise
         except Exception as error:  # the database went away: the sweeper tries again later
             log.warning("Replies of reporter %s wait: %s", reporter_id, type(error).__name__)
+        finally:
+            if sent is not None:  # stopped between a send and its mark
+                await finish_patiently(self.bot.db, OutgoingReply, sent[0], outcome=sent[1])
 
-    async def _send_next(self, reporter_id: int) -> bool:
-        """Lease, send and mark the reporter's oldest reply; False when there is nothing to send now."""
+    async def _send_next(self, reporter_id: int, sent: tuple[int, str] | None = None) -> bool | tuple[int, str]:
+        """Lease and send the reporter's oldest reply. Returns False when there is nothing to
+        send now, True when a row was settled here, or (row id, outcome) for the row just sent:
+        the caller passes it to the next call, whose short transaction marks it and leases the
+        next row (one database round trip per reply, not two; the mark is still committed before
+        the next Bot API call, and if that transaction fails the mark is retried on its own)."""
         db = self.bot.db
-        async with db.transaction() as session:
-            row = await delivery.lease_next(session, OutgoingReply, reporter_id=reporter_id, lease=self.lease)
-            if row is None:
-                return False
-            chat_id = self.cipher.decrypt(row.chat_id_enc) if row.chat_id_enc else None
-            if chat_id is None or utcnow() - _aware(row.created_at) > MAX_AGE:
-                reason = "unreachable" if chat_id is None else "expired"
-                await delivery.finish(session, OutgoingReply, row.id, outcome=reason)
-                metrics.reply_failed(reason)
-                return True
+        try:
+            async with db.transaction() as session:
+                if sent is not None:
+                    await delivery.finish(session, OutgoingReply, sent[0], outcome=sent[1])
+                row = await delivery.lease_next(session, OutgoingReply, reporter_id=reporter_id, lease=self.lease)
+                if row is None:
+                    return False
+                chat_id = self.cipher.decrypt(row.chat_id_enc) if row.chat_id_enc else None
+                if chat_id is None or utcnow() - _aware(row.created_at) > MAX_AGE:
+                    reason = "unreachable" if chat_id is None else "expired"
+                    await delivery.finish(session, OutgoingReply, row.id, outcome=reason)
+                    metrics.reply_failed(reason)
+                    return True
+        except Exception:
+            if sent is not None:
+                await finish_patiently(db, OutgoingReply, sent[0], outcome=sent[1])
+            raise
         try:
             await self._call(row, chat_id)
             outcome = "sent"
@@ -133,8 +150,7 @@ class ReplySender:
                     metrics.reply_failed("rejected")
                 await delivery.finish(session, OutgoingReply, row.id, outcome=outcome)
             return True
-        await finish_patiently(db, OutgoingReply, row.id, outcome=outcome)
-        return True
+        return row.id, outcome
 
     async def _call(self, row: OutgoingReply, chat_id: int) -> None:
         bot = self.bot.application.bot

@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     # Seconds a sender holds a reply it is sending; a worker that dies holding it frees it then.
     # Longer than one Bot API call with its timeouts (about 15 s), or a slow call is sent twice.
     reply_lease: float = 20.0
+    # Seconds a worker holding a reporter's update waits for an older one of the same reporter,
+    # arrived at any worker, to be applied first (bot/app.py, _wait_for_older).
+    order_wait: float = 3.0
+    # Webhook mode, behind anything that acknowledges updates before a worker has committed them
+    # (a queue, a proxy answering early): also wait, up to this long, for every update id between
+    # the reporter's last applied update and this one to arrive. 0: off (see README).
+    order_gap_wait: float = 0.0
     # Seconds a stopping process keeps finishing updates in flight and sending their replies.
     shutdown_grace: float = 10.0
     # PostgreSQL: a statement (or a wait for a lock) longer than this fails the update, which

@@ -62,8 +62,11 @@ def serve_in_thread(app: ASGIApp, *, host: str = "127.0.0.1", sock: socket.socke
     closing the sandbox the app holds, if any)."""
     sock = sock or bound_socket(host)
     host, port = sock.getsockname()[:2]
+    # Connections are kept open longer than httpx keeps them idle (5 s): with both at 5 s, a
+    # client reusing a connection the server is just closing gets a ReadError it cannot tell
+    # from a lost request.
     server = PromptShutdownServer(uvicorn.Config(app, log_level="warning", lifespan="on",
-                                                 timeout_graceful_shutdown=2),
+                                                 timeout_graceful_shutdown=2, timeout_keep_alive=30),
                                   before_shutdown or end_long_polls(app))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name=f"uvicorn-{port}")

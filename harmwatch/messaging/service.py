@@ -129,3 +129,49 @@ async def earlier_in_flight(session: AsyncSession, update_id: int, *, reporter_k
         ProcessedUpdate.reporter_key == reporter_key, ProcessedUpdate.update_id < update_id,
         ProcessedUpdate.applied_at.is_(None), ProcessedUpdate.processed_at > utcnow() - IN_FLIGHT).limit(1))
     return found is not None
+
+
+# Telegram numbers a bot's updates one after another ("to restore the correct update sequence,
+# should they get out of order", says the Bot API). A worker holding update N of a reporter
+# whose last applied update is L therefore knows that every id between L and N was made before
+# N: one of them not arrived yet may be this reporter's older update, still on its way (behind a
+# slow or retrying proxy, or another worker's queue). It waits for them to arrive, a bounded
+# time; ids that never come (an update Telegram gave up on, a body that was not an update) are
+# then filled with placeholder rows, so that nobody waits for them twice. A placeholder is a
+# row with neither reporter key nor applied_at: the real update, should it come after all, is
+# still fresh and is applied (as a late one, see bot/app.py).
+GAP_WINDOW = 5000  # ids looked back at most; past that the reporter's turn is long over
+
+
+def _gap_range(update_id: int, since: int | None) -> tuple[int, int] | None:
+    if since is None or since >= update_id - 1:
+        return None
+    return max(since, update_id - GAP_WINDOW), update_id
+
+
+async def missing_before(session: AsyncSession, update_id: int, *, since: int | None) -> bool:
+    """Whether an id between `since` (the reporter's last applied update) and this one has not
+    arrived (one range count on the primary key)."""
+    bounds = _gap_range(update_id, since)
+    if bounds is None:
+        return False
+    low, high = bounds
+    arrived = await session.scalar(select(sa.func.count()).select_from(ProcessedUpdate).where(
+        ProcessedUpdate.update_id > low, ProcessedUpdate.update_id < high))
+    return arrived < high - low - 1
+
+
+async def give_up_waiting(session: AsyncSession, update_id: int, *, since: int | None) -> int:
+    """Fill the ids still missing before this one with placeholders; how many were missing."""
+    bounds = _gap_range(update_id, since)
+    if bounds is None:
+        return 0
+    low, high = bounds
+    present = set((await session.scalars(select(ProcessedUpdate.update_id).where(
+        ProcessedUpdate.update_id > low, ProcessedUpdate.update_id < high))).all())
+    missing = [i for i in range(low + 1, high) if i not in present]
+    if missing:
+        now = utcnow()
+        await session.execute(_insert(session).values([{"update_id": i, "processed_at": now} for i in missing])
+                              .on_conflict_do_nothing())
+    return len(missing)

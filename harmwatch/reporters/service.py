@@ -61,6 +61,17 @@ async def get_or_create_reporter(
 UPDATE_ORDER_WINDOW = timedelta(hours=24)
 
 
+def ordering_applies(reporter: Reporter) -> bool:
+    """Whether the reporter's last applied update id still orders the next ones (see note_update)."""
+    last_at = reporter.last_update_at
+    if reporter.last_update_id is None or last_at is None:
+        return False
+    now = utcnow()
+    if last_at.tzinfo is None:
+        last_at = last_at.replace(tzinfo=now.tzinfo)
+    return now - last_at < UPDATE_ORDER_WINDOW
+
+
 def note_update(reporter: Reporter, update_id: int) -> bool:
     """Record that this update is being applied; False (and nothing recorded) when a newer one of
     this reporter was applied already, so updates never apply out of order. Older than a day the

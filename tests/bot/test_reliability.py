@@ -17,9 +17,11 @@ from bot.ordering import ChatTurns
 from bot.outbox import deliver_once
 from harmwatch.database import utcnow
 from harmwatch.messaging import delivery
+from harmwatch.messaging import service as messaging
 from harmwatch.messaging.models import OutboxMessage, OutgoingReply, ProcessedUpdate
 from harmwatch.reporters import service as reporters
 from harmwatch.reporters.models import Reporter
+from harmwatch.reports.models import Draft
 from tests.bot.chatting import Chatter
 from tests.bot.conftest import TOKEN
 from tests.factories import make_reporter
@@ -146,6 +148,42 @@ def test_an_older_update_than_the_last_applied_is_refused():
     assert reporters.note_update(reporter, 105)
     assert not reporters.note_update(reporter, 104)
     assert reporters.note_update(reporter, 106) and reporter.last_update_id == 106
+
+
+async def test_a_message_older_than_one_applied_is_not_saved_and_the_reporter_is_told(chatter, database):
+    """An update that reaches the bot after a newer one of the same reporter was applied (here:
+    the reporter's last applied id set ahead, as a newer update would) answers a question that
+    has moved on: it is not saved, and the reporter is told, with the open question again."""
+    await chatter.say("/start")
+    await chatter.tap("Civilians harmed")
+    await chatter.tap("Air or drone strike")
+    async with database.transaction() as session:
+        await session.execute(sa.update(Reporter).values(last_update_id=Reporter.last_update_id + 100))
+    reply = await chatter.say("Aleppo")
+    assert "reached me late" in reply["text"]
+    async with database.transaction() as session:
+        [draft_answers] = (await session.scalars(sa.select(Draft.answers))).all()
+    assert "Aleppo" not in str(draft_answers)
+    assert "Jebel Saman" not in chatter.buttons(reply)  # the place question again, not the next one
+
+
+async def test_ids_not_arrived_between_a_reporters_last_update_and_the_next_are_waited_for(database):
+    """Update ids are consecutive: one missing between a reporter's last applied update (10)
+    and the one at hand (14) may be theirs, still on its way. Given up on, the missing ids get
+    placeholders (nobody waits for them again) that do not stop the real one being applied."""
+    async with database.transaction() as session:
+        for update_id in (10, 11, 13, 14):
+            await messaging.arrive(session, update_id, reporter_key=f"k{update_id}")
+    async with database.transaction() as session:
+        assert await messaging.missing_before(session, 14, since=10)
+        assert not await messaging.missing_before(session, 12, since=10)
+        assert not await messaging.missing_before(session, 14, since=None)  # a reporter's first update
+        assert await messaging.give_up_waiting(session, 14, since=10) == 1
+    async with database.transaction() as session:
+        assert not await messaging.missing_before(session, 14, since=10)
+        assert not await messaging.earlier_in_flight(session, 14, reporter_key="k12")  # a placeholder is nobody's
+        assert await messaging.arrive(session, 12, reporter_key="k12")  # the late one is still fresh
+        assert await messaging.take_for_applying(session, 12)
 
 
 async def test_old_update_ids_and_finished_replies_are_pruned_by_age(database, settings):

@@ -112,13 +112,14 @@ class Cluster:
     stack: ExitStack
     ports: list[int] = field(default_factory=list)
     processes: dict = field(default_factory=dict)
+    worker_env: dict = field(default_factory=dict)
 
     def start_worker(self) -> int:
         port = free_port()
         served = self.stack.enter_context(running(
             self.database_url, self.folder, port=port, telegram_token=TOKEN, telegram_api_url=self.sandbox,
-            telegram_webhook_url=self.webhook_url, reply_lease="10", reply_retry_interval="0.3",
-            outbox_interval="0.5", shutdown_grace="5"))
+            telegram_webhook_url=self.webhook_url, reply_lease="20", reply_retry_interval="0.3",
+            outbox_interval="0.5", shutdown_grace="5", **self.worker_env))
         self.ports.append(port)
         self.balancer.workers.append(served.url)
         self.processes[port] = served.process
@@ -135,6 +136,21 @@ class Cluster:
         self.balancer.workers.remove(f"http://127.0.0.1:{port}")
         self.ports.remove(port)
         self.processes.pop(port).send_signal(signal.SIGKILL)
+
+    def reconfigure(self, **env: str) -> None:
+        """Replace every worker by one started with these extra settings (HARMWATCH_<NAME>)."""
+        self.worker_env = env
+        for port in list(self.ports):
+            self.start_worker()
+            self.terminate(port)
+
+    def terminate(self, port: int) -> int:
+        """SIGTERM, as systemd sends it: the worker drains within its grace and exits; its exit status."""
+        self.balancer.workers.remove(f"http://127.0.0.1:{port}")
+        self.ports.remove(port)
+        process = self.processes.pop(port)
+        process.send_signal(signal.SIGTERM)
+        return process.wait(timeout=60)
 
     async def in_doubt(self) -> int:
         """Replies leased and not marked: after a SIGKILL, those the dead worker was sending.
@@ -219,11 +235,14 @@ class Tally:
     refused_out_of_order: int
     max_messages_per_chat_over: int
     finished: int
+    chats_not_exactly_once: int = 0  # chats that did not get each of the bot's messages exactly once
+    late_notices: int = 0  # "a message of yours reached me late": applied after a newer one, not saved
 
     def line(self, name: str) -> str:
         return (f"{name}: updates sent {self.updates_sent}, answers lost {self.answers_lost}, reporters left "
                 f"without a reply {self.left_without_reply}, duplicate messages {self.duplicate_messages}, "
-                f"reports {self.reports}/{self.reporters}, out of order refused {self.refused_out_of_order}")
+                f"reports {self.reports}/{self.reporters}, out of order refused {self.refused_out_of_order}, "
+                f"chats not given each message exactly once {self.chats_not_exactly_once}, late messages {self.late_notices}")
 
 
 async def settle(database_url: str, rounds: int = 300) -> int:
@@ -273,7 +292,9 @@ async def tally(client: SandboxClient, database_url: str, users: list[dict], fin
                 Report.reporter_id.in_(reporter_ids), Report.answers["description"].as_string().is_not(None)))
     finally:
         await db.dispose()
-    per_chat = Counter(chat for chat, _ in sends)
+    per_chat = Counter()
+    for (chat, _), count in sends.items():
+        per_chat[chat] += count
     expected_per_chat = sum(kind != "toggle" for kind, _ in HARM_CHAT)
     return Tally(
         reporters=len(users), updates_sent=len(ids), answers_lost=len(set(ids) - applied),
@@ -281,6 +302,8 @@ async def tally(client: SandboxClient, database_url: str, users: list[dict], fin
         reports=reports, replies_pending=pending, refused_out_of_order=len(applied - answered),
         max_messages_per_chat_over=max((n - expected_per_chat for n in per_chat.values()), default=0),
         finished=finished.count(True),
+        late_notices=sum(n for (_, text), n in sends.items() if "reached me late" in (text or "")),
+        chats_not_exactly_once=sum(per_chat.get(u["id"], 0) != expected_per_chat for u in users),
     )
 
 
