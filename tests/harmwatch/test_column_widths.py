@@ -73,7 +73,8 @@ NOT_CODES = {("audit_events", "actor"), ("audit_events", "object_id"), ("audit_e
              ("api_tokens", "prefix"), ("incidents", "adm1_pcode"), ("incidents", "adm2_pcode"),
              ("login_sessions", "id_hash"), ("saved_filters", "name"), ("reports", "ref_code"),
              ("reports", "adm1_pcode"), ("reports", "adm2_pcode"), ("media", "sha256"),
-             ("verification_proposals", "proposed_by_name")}
+             ("verification_proposals", "proposed_by_name"), ("reports", "adm3_pcode"), ("reports", "adm4_pcode"),
+             ("incidents", "adm3_pcode"), ("incidents", "adm4_pcode")}
 
 
 async def _widths(url: str) -> dict[tuple[str, str], int]:
