@@ -28,6 +28,7 @@ from harmwatch.i18n import LANGUAGES, normalise_language
 from harmwatch.places.gazetteer import Gazetteer
 from harmwatch.reporters import service as reporters
 from harmwatch.reports import service as reports
+from harmwatch.messaging import chat as chat_log
 from harmwatch.messaging import service as messaging
 from harmwatch.messaging.service import claim_update
 from harmwatch.privacy import lookup_key
@@ -207,6 +208,9 @@ class ReporterBot:
                     await asyncio.sleep(ORDER_WAIT)
                     continue
                 outcome = await self._outcome(session, update, reporter, received)
+                if update.message is not None and not reporter.forgotten:  # for a clean-up later
+                    await chat_log.record(session, reporter.id, update.message.message_id, from_bot=False,
+                                      sent_at=update.message.date)
                 await owe(session, self.sender.cipher, reporter_id=reporter.id, chat_id=chat.id,
                           update_id=update.update_id, replies=outcome.replies)
                 break

@@ -19,6 +19,7 @@ from harmwatch.forms import (AnswerError, Choice, Done, Location, MediaAdded, Pl
                             display, selected)
 from harmwatch.forms.model import PENDING, UNKNOWN, Kind
 from harmwatch.i18n import LANGUAGES
+from harmwatch.messaging import chat
 from harmwatch.places.gazetteer import Gazetteer
 from harmwatch.reporters import service as reporters
 from harmwatch.reporters.models import Reporter
@@ -81,6 +82,25 @@ async def handle(session: AsyncSession, ctx: Context, reporter: Reporter, gestur
                  flood: str = "ok") -> Outcome:
     """One gesture of one reporter; the caller commits before sending the outcome. `flood` is
     what the flood limit said of it: "ok", "warn" (the first over the limit) or "drop"."""
+    live = await chat.live_question(session, reporter.id)
+    outcome = await _handle(session, ctx, reporter, gesture, flood, live.message_id if live else None)
+    return _one_live_question(outcome, live.message_id if live else None)
+
+
+def _one_live_question(outcome: Outcome, live: int | None) -> Outcome:
+    """A question sent again (after an error, a note, Back) replaces its copy on screen, unless
+    that copy is edited by this outcome (to show its answer): the chat holds one live question."""
+    if live is None or any(r.edit_message_id == live for r in outcome.replies):
+        return outcome
+    for reply in outcome.replies:
+        if reply.question and reply.edit_message_id is None:
+            reply.replaces = live
+            break
+    return outcome
+
+
+async def _handle(session: AsyncSession, ctx: Context, reporter: Reporter, gesture: Gesture, flood: str,
+                  live: int | None) -> Outcome:
     _ = tr(reporter.lang)
     draft = await reports.draft_of(session, reporter)
     if flood != "ok":
@@ -100,7 +120,7 @@ async def handle(session: AsyncSession, ctx: Context, reporter: Reporter, gestur
         awaiting = await monitor.awaiting_report(session, reporter)
         if awaiting is not None and not _files_for_form(draft, gesture):
             return Outcome([monitor.hold(reporter.lang, reporter, awaiting, gesture)])
-    return await _message(session, ctx, reporter, draft, gesture)
+    return await _message(session, ctx, reporter, draft, gesture, live)
 
 
 def _files_for_form(draft: Draft | None, gesture: Gesture) -> bool:
@@ -114,7 +134,7 @@ def _then_resume(ctx: Context, reporter: Reporter, draft: Draft | None, reply: R
 
 
 async def _message(session: AsyncSession, ctx: Context, reporter: Reporter, draft: Draft | None,
-                   gesture: Typed | File | Shared) -> Outcome:
+                   gesture: Typed | File | Shared, live: int | None = None) -> Outcome:
     """A message for the report being written: an answer to its current question."""
     _ = tr(reporter.lang)
     if isinstance(gesture, File) and gesture.too_large:
@@ -132,16 +152,18 @@ async def _message(session: AsyncSession, ctx: Context, reporter: Reporter, draf
         if question.kind is not Kind.MEDIA:
             return Outcome([_resume(ctx, reporter, draft, _("Please answer this question first; you can send "
                                                               "photos at the end."))])
-        return await _apply(session, ctx, reporter, draft, MediaAdded(gesture.media_id))
+        return await _apply(session, ctx, reporter, draft, MediaAdded(gesture.media_id), pressed_message=live)
     if isinstance(gesture, Shared):
-        return await _apply(session, ctx, reporter, draft, Location(gesture.lat, gesture.lon))
+        return await _apply(session, ctx, reporter, draft, Location(gesture.lat, gesture.lon), pressed_message=live)
     if question.kind is Kind.TEXT:
-        return await _long_text(session, ctx, reporter, draft, gesture)
-    return await _apply(session, ctx, reporter, draft, Text(gesture.text), message_id=gesture.message_id)
+        return await _long_text(session, ctx, reporter, draft, gesture, live)
+    # The question on screen is edited to show the typed answer, as a tapped one is.
+    return await _apply(session, ctx, reporter, draft, Text(gesture.text), pressed_message=live,
+                        message_id=gesture.message_id)
 
 
 async def _long_text(session: AsyncSession, ctx: Context, reporter: Reporter, draft: Draft,
-                     gesture: Typed) -> Outcome:
+                     gesture: Typed, live: int | None = None) -> Outcome:
     """Pieces of a text Telegram split are joined into one answer, which the reporter is shown."""
     _ = tr(reporter.lang)
     if len(gesture.text) >= corrections.SPLIT_AT:
@@ -152,7 +174,8 @@ async def _long_text(session: AsyncSession, ctx: Context, reporter: Reporter, dr
             % {"num": count}, (_("That was all"), cb.JOINED), None)])
     pieces = corrections.take_fragments(draft)
     if not pieces:
-        return await _apply(session, ctx, reporter, draft, Text(gesture.text), message_id=gesture.message_id)
+        return await _apply(session, ctx, reporter, draft, Text(gesture.text), pressed_message=live,
+                            message_id=gesture.message_id)
     return await _joined(session, ctx, reporter, draft, [*pieces, gesture.text])
 
 
@@ -274,6 +297,7 @@ async def _pressed(session: AsyncSession, ctx: Context, reporter: Reporter, draf
     if button.action in (cb.CANCEL_YES, cb.CANCEL_NO):
         if button.action == cb.CANCEL_YES and await reports.discard_draft(session, reporter,
                                                                             media_dir=ctx.media_dir):
+            await chat.settle(session, reporter.id)
             return Outcome([Reply(render.notice(_("Your draft was discarded.")).text, edit_message_id=pressed.message_id)])
         unchanged = Reply(render.notice(_("Nothing was changed.")).text, edit_message_id=pressed.message_id)
         return Outcome([unchanged, _resume(ctx, reporter, draft)] if draft else [unchanged])  # the question again
@@ -285,13 +309,16 @@ async def _pressed(session: AsyncSession, ctx: Context, reporter: Reporter, draf
             return await _joined(session, ctx, reporter, draft, pieces)
     if button.action in (cb.FORGET_YES, cb.FORGET_NO):
         if button.action == cb.FORGET_YES and not reporter.forgotten:
+            # The chat goes too: its message ids are taken before the reporter row lets go of them.
+            messages = await chat.take_all(session, reporter.id)
             await reporters.forget(session, reporter, media_dir=ctx.media_dir)
-            return Outcome([Reply(render.notice(_("Done. Your reports are no longer linked to you, and we deleted "
-                                                   "what we needed to write to you. This chat is still on your "
-                                                   "phone and on Telegram: delete it if it could put you at "
-                                                   "risk.")).text,
-                                  edit_message_id=pressed.message_id)])
+            return Outcome([Reply("", cleanup="forget", delete_ids=messages)])
         return Outcome([Reply(render.notice(_("Nothing was changed.")).text, edit_message_id=pressed.message_id)])
+    if button.action == cb.CLEAN_YES:
+        return Outcome([Reply("", cleanup="clean", delete_ids=await chat.take_all(session, reporter.id))],
+                       toast=_("Deleting the conversation…"))
+    if button.action == cb.CLEAN_NO:
+        return Outcome(toast=_("The conversation stays. You can still tap Delete within 48 hours."))
     if draft is None:
         return Outcome(toast=_("This button no longer works."))
     return await _draft_button(session, ctx, reporter, draft, button, pressed.message_id)
@@ -308,6 +335,7 @@ async def _draft_button(session: AsyncSession, ctx: Context, reporter: Reporter,
             draft.current = forms.next_question(form, draft.answers).id
             return Outcome([_resume(ctx, reporter, draft)])
         summary = render.review(reporter.lang, form, draft.answers, draft.step, ctx.places)
+        await chat.settle(session, reporter.id)  # no question is live once the report is sent
         return Outcome([Reply(summary.text, edit_message_id=message_id), render.submitted(reporter.lang, report)])
     if button.action == cb.CHANGE:
         return Outcome([Reply(render.review(reporter.lang, form, draft.answers, draft.step, ctx.places).text,

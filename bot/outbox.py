@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from bot.delivery import ONCE, classify
 from bot import links
 from bot.render import tr
-from bot.replies import finish_patiently
+from bot.replies import finish_patiently, note_sent
 from harmwatch.messaging import delivery
 from harmwatch.messaging.models import OutboxMessage
 from harmwatch.privacy import ChatIdCipher
@@ -68,7 +68,7 @@ async def deliver_once(bot: ReporterBot) -> int:
                 continue
             text = text_for(message, reporter.lang)
         try:
-            await bot.application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, protect_content=True,
+            sent = await bot.application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, protect_content=True,
                                                    link_preview_options=links.NO_PREVIEW, rate_limit_args=ONCE)
         except TelegramError as error:
             failure = classify(error, message.attempts)
@@ -82,5 +82,6 @@ async def deliver_once(bot: ReporterBot) -> int:
                 else:
                     await delivery.postpone(session, OutboxMessage, message.id, seconds=failure.retry_in)
             continue
-        await finish_patiently(bot.db, OutboxMessage, message.id, outcome="sent")
+        await finish_patiently(bot.db, OutboxMessage, message.id, outcome="sent",
+                               then=lambda session: note_sent(session, message.reporter_id, sent))
         sent += 1

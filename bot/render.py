@@ -19,11 +19,18 @@ from harmwatch.reports.models import Report
 
 @dataclass
 class Reply:
-    """One message to send, or (with `edit_message_id`) an earlier one to change."""
+    """One message to send, or (with `edit_message_id`) an earlier one to change. `question`: it
+    becomes the live question once sent; `replaces`: the live question's older copy, deleted once
+    this one is on screen. `cleanup` ("clean" or "forget"): no message, but the chat's messages
+    `delete_ids` deleted, then the reporter told what could not be."""
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
     edit_message_id: int | None = None
+    question: bool = False
+    replaces: int | None = None
+    cleanup: str | None = None
+    delete_ids: list[list[int]] | None = None
 
 
 @dataclass
@@ -147,7 +154,7 @@ def question(lang: str, form: Form, draft_answers: dict[str, Any], q: Question, 
         rows[-1] = [_button(_("No files"), cb.pack(cb.SKIP, step))]
     if number > 1:
         rows.append([_button(_("Back"), cb.pack(cb.BACK, step))])
-    return Reply("\n\n".join(parts), InlineKeyboardMarkup(rows) if rows else None)
+    return Reply("\n\n".join(parts), InlineKeyboardMarkup(rows) if rows else None, question=True)
 
 
 def progress(form: Form, answers: dict[str, Any], q: Question) -> tuple[int, int]:
@@ -195,7 +202,7 @@ def review(lang: str, form: Form, answers: dict[str, Any], step: int, places: Ga
         [_button(_("Send the report"), cb.pack(cb.SUBMIT, step))],
         [_button(_("Change an answer"), cb.pack(cb.CHANGE, step))],
     ]
-    return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
+    return Reply("\n".join(lines), InlineKeyboardMarkup(rows), question=True)
 
 
 def change_menu(lang: str, form: Form, answers: dict[str, Any], step: int) -> InlineKeyboardMarkup:
@@ -210,7 +217,39 @@ def submitted(lang: str, report: Report) -> Reply:
     text = _("Thank you. Your report was received. Its reference code is %(code)s. Keep it: send "
              "/status to see what happened to your reports. A monitor will review it; they may send "
              "you a question here. Send /new to report something else.") % {"code": report.ref_code}
-    return Reply(escape(text).replace(escape(report.ref_code), f"<code>{escape(report.ref_code)}</code>"))
+    offer = _("This conversation is still on your phone. I can delete it from this chat now, on both sides "
+              "(your reference code too: /status shows it). Your report stays with Harmwatch.")
+    text = escape(text).replace(escape(report.ref_code), f"<code>{escape(report.ref_code)}</code>")
+    keyboard = InlineKeyboardMarkup([[_button(_("Delete this conversation"), cb.pack(cb.CLEAN_YES))],
+                                     [_button(_("Keep it"), cb.pack(cb.CLEAN_NO))]])
+    return Reply(f"{text}\n\n{escape(offer)}", keyboard)
+
+
+def cleaned(lang: str, purpose: str, tally: dict[str, int]) -> Reply:
+    """What a clean-up did: how many messages were deleted, and which could not be, and why."""
+    t = translator(lang)
+    _ = t.gettext
+    deleted, too_old, gone = tally.get("deleted", 0), tally.get("too_old", 0), tally.get("gone", 0)
+    parts = []
+    if purpose == "forget":
+        parts.append(_("Done. Your reports are no longer linked to you, and we deleted what we needed to write "
+                       "to you."))
+    parts.append(t.ngettext("I deleted %(num)s message of our conversation from this chat, on both sides.",
+                            "I deleted %(num)s messages of our conversation from this chat, on both sides.",
+                            deleted) % {"num": deleted})
+    if too_old:
+        parts.append(t.ngettext(
+            "%(num)s message is older than 48 hours, and Telegram no longer lets me delete it: please delete "
+            "it yourself (press and hold it, then Delete), or delete the whole chat.",
+            "%(num)s messages are older than 48 hours, and Telegram no longer lets me delete them: please "
+            "delete them yourself (press and hold one, then Delete), or delete the whole chat.",
+            too_old) % {"num": too_old})
+    if gone:
+        parts.append(t.ngettext("%(num)s message was already deleted.", "%(num)s messages were already deleted.",
+                                gone) % {"num": gone})
+    if purpose == "forget":
+        parts.append(_("This last message stays: delete the chat to remove it."))
+    return Reply(escape(" ".join(parts)))
 
 
 def status(lang: str, reports: list[Report], in_progress: tuple[int, int] | None = None) -> Reply:

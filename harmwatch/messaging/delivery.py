@@ -59,7 +59,7 @@ async def due_reporters(session: AsyncSession, model: Outgoing, *, limit: int = 
 async def finish(session: AsyncSession, model: Outgoing, row_id: int, *, outcome: str) -> None:
     values = {"sent_at": utcnow()}
     if model is OutgoingReply:
-        values |= {"outcome": outcome, "chat_id_enc": None}
+        values |= {"outcome": outcome, "chat_id_enc": None, "delete_ids": None}
     await session.execute(sa.update(model).where(model.id == row_id).values(**values))
 
 
