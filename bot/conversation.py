@@ -14,6 +14,7 @@ from bot import corrections, render
 from bot import monitor_replies as monitor
 from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported
 from bot.render import Outcome, Reply, tr
+from harmwatch import deployment as deployments
 from harmwatch import forms
 from harmwatch.forms import (AnswerError, Choice, Done, Location, MediaAdded, PlaceCode, PlaceText, Text, Toggle,
                             display, selected)
@@ -414,19 +415,29 @@ async def _command(session: AsyncSession, ctx: Context, reporter: Reporter, draf
     if name == "privacy":
         return Outcome([render.notice(_(
             "What is kept, and where:\n"
-            "• On your phone and on Telegram's servers: this chat, until you delete it. Delete it yourself, or "
-            "turn on Telegram's auto-delete timer for this chat (its menu → Auto-delete).\n"
-            "• In Harmwatch: your answers, your files and the language you chose, and your chat number, "
-            "encrypted, only to answer you. Never your Telegram name, username or phone number.\n"
+            "• On your phone: this chat, until it is deleted. After you send a report I offer to delete our "
+            "conversation on both sides, and /forget deletes it too; Telegram lets me delete only messages "
+            "less than 48 hours old.\n"
+            "• On Telegram's servers: this chat as well, for as long as it is not deleted (chats with bots are "
+            "not end-to-end encrypted).\n"
+            "• In Harmwatch: your answers, your files, the language you chose, your chat number (encrypted, "
+            "only to answer you) and the numbers of this chat's messages (not what they say), only to delete "
+            "them. Never your Telegram name, username or phone number.\n"
+            "We recommend Telegram's auto-delete timer for this chat: open the chat's menu (⋮ or …), choose "
+            "Auto-delete and a time such as 1 day. Messages sent after that are deleted on both sides when "
+            "the time is up.\n"
             "Monitors see your reports under a code name, never your identity. Published data never contains "
-            "your name, your words or your files. Send /forget to unlink yourself from your reports; it does "
-            "not delete this chat."))])
+            "your name, your words or your files. Send /forget to unlink yourself from your reports."))])
     if name == "forget":
         return Outcome([render.confirm(_("Unlink you from all your reports and delete what we need to write to "
                                          "you? The reports stay, anonymous. You will not be able to see their "
                                          "status any more."),
                                        (_("Yes, forget me"), cb.FORGET_YES), (_("No"), cb.FORGET_NO))])
-    return Outcome([render.notice(_(
+    commands = _(
         "/new — report something\n/status — your reports\n/cancel — discard the report you are writing\n"
         "/language — change the language\n/privacy — what we keep and who sees it\n"
-        "/forget — unlink yourself from your reports\n/help — this list"))])
+        "/forget — unlink yourself from your reports\n/help — this list")
+    line = deployments.active().support_line(reporter.lang)
+    if line:
+        commands += "\n\n" + _("Support for survivors of sexual violence: %(service)s") % {"service": line}
+    return Outcome([render.notice(commands)])

@@ -10,11 +10,13 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks as cb
+from harmwatch import deployment as deployments
 from harmwatch.forms import Form, Kind, Question, display, selected, summary, visible_questions
 from harmwatch.forms.model import NONE, UNKNOWN
 from harmwatch.i18n import LANGUAGES, translator
 from harmwatch.places.gazetteer import Gazetteer
 from harmwatch.reports.models import Report
+from harmwatch.taxonomy import EventType
 
 
 @dataclass
@@ -118,6 +120,9 @@ def question(lang: str, form: Form, draft_answers: dict[str, Any], q: Question, 
     if q.kind is Kind.MEDIA:  # Telegram recompresses photos and strips their metadata
         parts.append(escape(_("Voice notes and videos are welcome too. To keep a photo exactly as taken, "
                               "send it as a file: 📎 → File, then pick the photo.")))
+    support = support_text(lang) if q.support else None
+    if support:
+        parts.append(escape(support))
     if note:
         parts.insert(0, escape(note))
     number, total = progress(form, draft_answers, q)
@@ -180,6 +185,15 @@ def answered(lang: str, q: Question, value: Any, places: Gazetteer) -> str:
     return f"{escape(_(q.label))}\n✓ <b>{escape(shorten(display(lang, q, value, places)))}</b>"
 
 
+def support_text(lang: str) -> str | None:
+    """Where a survivor of sexual violence can find support, if the deployment names a service."""
+    line = deployments.active().support_line(lang)
+    if not line:
+        return None
+    return tr(lang)("If you, or someone close to you, would like support, you can reach: %(service)s. "
+                    "Whether you do is your choice; it does not change your report.") % {"service": line}
+
+
 def place_candidates(lang: str, candidates, step: int, typed: str, places: Gazetteer) -> Reply:
     """The places a typed name may mean, each with its area ("Saraqib, Idleb"), and Keep."""
     _ = tr(lang)
@@ -220,6 +234,9 @@ def submitted(lang: str, report: Report) -> Reply:
     offer = _("This conversation is still on your phone. I can delete it from this chat now, on both sides "
               "(your reference code too: /status shows it). Your report stays with Harmwatch.")
     text = escape(text).replace(escape(report.ref_code), f"<code>{escape(report.ref_code)}</code>")
+    support = support_text(lang) if report.event_type == EventType.SEXUAL_VIOLENCE else None
+    if support:
+        text += f"\n\n{escape(support)}"
     keyboard = InlineKeyboardMarkup([[_button(_("Delete this conversation"), cb.pack(cb.CLEAN_YES))],
                                      [_button(_("Keep it"), cb.pack(cb.CLEAN_NO))]])
     return Reply(f"{text}\n\n{escape(offer)}", keyboard)

@@ -84,6 +84,8 @@ class Question:
     # multi-choice answers: True under the question's id, a string under that public name
     # (a stable export column). False: the answer stays on the report.
     export: bool | str = False
+    # Points the reporter to the deployment's support service for survivors, where it sets one.
+    support: bool = False
 
     @property
     def title(self) -> str:

@@ -15,7 +15,7 @@ async def test_every_message_the_bot_sends_is_protected(chatter, sandbox):
 
 async def test_privacy_says_what_is_kept_where(chatter):
     reply = await chatter.say("/privacy")
-    for words in ("On your phone and on Telegram's servers", "auto-delete", "In Harmwatch", "recommend"):
+    for words in ("On your phone", "On Telegram's servers", "In Harmwatch", "auto-delete timer", "48 hours"):
         assert words in reply["text"]
 
 
