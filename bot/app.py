@@ -24,7 +24,7 @@ from bot.replies import ReplySender, owe
 from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported, replied_text
 from bot.render import Outcome, tr
 from harmwatch.database import Database
-from harmwatch.i18n import LANGUAGES, normalise_language
+from harmwatch.i18n import LANGUAGES, native_digits, normalise_language
 from harmwatch.places.gazetteer import Gazetteer
 from harmwatch.reporters import service as reporters
 from harmwatch.reports import service as reports
@@ -212,12 +212,13 @@ class ReporterBot:
                     await chat_log.record(session, reporter.id, update.message.message_id, from_bot=False,
                                       sent_at=update.message.date)
                 await owe(session, self.sender.cipher, reporter_id=reporter.id, chat_id=chat.id,
-                          update_id=update.update_id, replies=outcome.replies)
+                          update_id=update.update_id, replies=outcome.replies, lang=reporter.lang)
                 break
         if reporter is not None:
             self.sender.kick(reporter.id)
         if outcome is not None and update.callback_query is not None:
-            self._answer(reporter.id, update.callback_query, outcome.toast)
+            self._answer(reporter.id, update.callback_query,
+                         native_digits(outcome.toast, reporter.lang) if outcome.toast else None)
 
     async def _outcome(self, session, update: Update, reporter, received) -> Outcome:
         if not reporters.note_update(reporter, update.update_id):

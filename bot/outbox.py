@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 
 from bot.delivery import ONCE, classify
 from bot import links
-from bot.render import tr
+from bot.render import in_native_digits, tr
 from bot.replies import finish_patiently, note_sent
 from harmwatch.messaging import delivery
 from harmwatch.messaging.models import OutboxMessage
@@ -66,7 +66,7 @@ async def deliver_once(bot: ReporterBot) -> int:
             if chat_id is None:  # nobody to tell: dropped, not retried
                 await delivery.finish(session, OutboxMessage, message.id, outcome="unreachable")
                 continue
-            text = text_for(message, reporter.lang)
+            text = in_native_digits(text_for(message, reporter.lang), reporter.lang)
         try:
             sent = await bot.application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, protect_content=True,
                                                    link_preview_options=links.NO_PREVIEW, rate_limit_args=ONCE)

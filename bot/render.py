@@ -3,6 +3,7 @@ their language. Everything from a reporter or a monitor is escaped before it is 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -13,7 +14,7 @@ from bot import callbacks as cb
 from harmwatch import deployment as deployments
 from harmwatch.forms import Form, Kind, Question, display, selected, summary, visible_questions
 from harmwatch.forms.model import NONE, UNKNOWN
-from harmwatch.i18n import LANGUAGES, translator
+from harmwatch.i18n import LANGUAGES, NATIVE_DIGITS, native_digits, translator
 from harmwatch.places.gazetteer import Gazetteer
 from harmwatch.reports.models import Report
 from harmwatch.taxonomy import EventType
@@ -266,7 +267,7 @@ def cleaned(lang: str, purpose: str, tally: dict[str, int]) -> Reply:
                                 gone) % {"num": gone})
     if purpose == "forget":
         parts.append(_("This last message stays: delete the chat to remove it."))
-    return Reply(escape(" ".join(parts)))
+    return localised(Reply(escape(" ".join(parts))), lang)
 
 
 def status(lang: str, reports: list[Report], in_progress: tuple[int, int] | None = None) -> Reply:
@@ -296,6 +297,35 @@ def status(lang: str, reports: list[Report], in_progress: tuple[int, int] | None
     if draft_line:
         lines += ["", draft_line]
     return Reply("\n".join(lines))
+
+
+# What keeps its Latin digits in an HTML message: tags, entities (&#x27;), reference codes and
+# other <code>, links. Reference codes are identifiers the desk searches as written.
+_KEEP_DIGITS = re.compile(r"<code>.*?</code>|<pre>.*?</pre>|<a\b.*?</a>|<[^>]*>|&#?\w+;", re.S)
+
+
+def in_native_digits(html_text: str, lang: str) -> str:
+    """An HTML message with one digit system: the language's own, outside tags and codes."""
+    if lang not in NATIVE_DIGITS:
+        return html_text
+    out, at = [], 0
+    for kept in _KEEP_DIGITS.finditer(html_text):
+        out += [native_digits(html_text[at:kept.start()], lang), kept.group()]
+        at = kept.end()
+    out.append(native_digits(html_text[at:], lang))
+    return "".join(out)
+
+
+def localised(reply: Reply, lang: str) -> Reply:
+    """The reply with the language's digits in its text and on its buttons (their data unchanged)."""
+    if lang not in NATIVE_DIGITS:
+        return reply
+    reply.text = in_native_digits(reply.text, lang)
+    if reply.keyboard is not None:
+        reply.keyboard = InlineKeyboardMarkup([
+            [InlineKeyboardButton(native_digits(b.text, lang), callback_data=b.callback_data) if b.callback_data
+             else b for b in row] for row in reply.keyboard.inline_keyboard])
+    return reply
 
 
 def notice(text: str) -> Reply:

@@ -19,7 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.delivery import ONCE, classify
-from bot.render import Reply, cleaned
+from bot.render import Reply, cleaned, localised
 from harmwatch.database import utcnow
 from harmwatch.messaging import chat, delivery
 from harmwatch.messaging.models import OutgoingReply
@@ -41,10 +41,10 @@ DELETE_WINDOW = 48 * 3600 - 300
 
 
 async def owe(session, cipher: ChatIdCipher, *, reporter_id: int, chat_id: int, update_id: int | None,
-              replies: list[Reply]) -> None:
-    """Record the replies of one update, in the caller's transaction."""
+              replies: list[Reply], lang: str = "en") -> None:
+    """Record the replies of one update, in the caller's transaction, in the reporter's digits."""
     chat_id_enc = cipher.encrypt(chat_id) if replies else None
-    for reply in replies:
+    for reply in map(lambda r: localised(r, lang), replies):
         replaced = [[reply.replaces, 0]] if reply.replaces and reply.replaces != reply.edit_message_id else None
         session.add(OutgoingReply(
             reporter_id=reporter_id, update_id=update_id, chat_id_enc=chat_id_enc, text=reply.text,
