@@ -191,8 +191,9 @@ def support_text(lang: str) -> str | None:
     line = deployments.active().support_line(lang)
     if not line:
         return None
-    return tr(lang)("If you, or someone close to you, would like support, you can reach: %(service)s. "
-                    "Whether you do is your choice; it does not change your report.") % {"service": line}
+    _ = tr(lang)
+    return _("If you, or someone close to you, would like support, you can reach: %(service)s. "
+             "Whether you do is your choice; it does not change your report.") % {"service": line}
 
 
 def place_candidates(lang: str, candidates, step: int, typed: str, places: Gazetteer) -> Reply:
