@@ -92,3 +92,19 @@ async def test_forget_deletes_the_chat_and_its_records(chatter, sandbox, databas
     assert [m["message_id"] for m in await _shown(sandbox, chatter)] == [report["message_id"]]
     async with database.transaction() as session:
         assert (await session.scalar(sa.select(sa.func.count()).select_from(ChatMessage))) == 0
+
+
+async def test_chat_message_ids_are_kept_seven_days_at_most(database, settings):
+    from datetime import timedelta
+
+    from harmwatch.database import utcnow
+    from harmwatch.messaging import chat, delivery
+    from tests.factories import make_reporter
+
+    async with database.transaction() as session:
+        reporter = await make_reporter(session, settings)
+        await chat.record(session, reporter.id, 1, from_bot=True, sent_at=utcnow() - timedelta(days=8))
+        await chat.record(session, reporter.id, 2, from_bot=False, sent_at=utcnow() - timedelta(days=3))
+    async with database.transaction() as session:
+        await delivery.prune(session, older_than=timedelta(hours=48))
+        assert [m[0] for m in await chat.take_all(session, reporter.id)] == [2]
