@@ -153,7 +153,8 @@ async def _message(session: AsyncSession, ctx: Context, reporter: Reporter, draf
         if question.kind is not Kind.MEDIA:
             return Outcome([_resume(ctx, reporter, draft, _("Please answer this question first; you can send "
                                                               "photos at the end."))])
-        return await _apply(session, ctx, reporter, draft, MediaAdded(gesture.media_id), pressed_message=live)
+        # A new copy below the file, where the reporter looks; the older copy goes.
+        return await _apply(session, ctx, reporter, draft, MediaAdded(gesture.media_id))
     if isinstance(gesture, Shared):
         return await _apply(session, ctx, reporter, draft, Location(gesture.lat, gesture.lon), pressed_message=live)
     if question.kind is Kind.TEXT:

@@ -68,7 +68,7 @@ async def deliver_once(bot: ReporterBot) -> int:
                 continue
             text = in_native_digits(text_for(message, reporter.lang), reporter.lang)
         try:
-            sent = await bot.application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, protect_content=True,
+            delivered = await bot.application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, protect_content=True,
                                                    link_preview_options=links.NO_PREVIEW, rate_limit_args=ONCE)
         except TelegramError as error:
             failure = classify(error, message.attempts)
@@ -83,5 +83,5 @@ async def deliver_once(bot: ReporterBot) -> int:
                     await delivery.postpone(session, OutboxMessage, message.id, seconds=failure.retry_in)
             continue
         await finish_patiently(bot.db, OutboxMessage, message.id, outcome="sent",
-                               then=lambda session: note_sent(session, message.reporter_id, sent))
+                               then=lambda session: note_sent(session, message.reporter_id, delivered))
         sent += 1
