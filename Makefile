@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed-stamp
 LANGS := ar fr es uk ru fa
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: most of a test's time is spent waiting (on a server, a browser, the sandbox),
+# so more processes than cores still pay; each gets its own PostgreSQL database and SQLite files.
+TEST_WORKERS ?= 4
 
 .PHONY: run test install catalogs extract benchmarks clean
 
@@ -44,7 +47,7 @@ run: catalogs
 	$(BIN)/harmwatch serve --host $(HOST) --port $(PORT)
 
 test: catalogs
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 benchmarks: catalogs
 	$(BIN)/python benchmarks/seed.py

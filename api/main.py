@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.routes import desk, ngo, ready, telegram
+from api.routes import desk, metrics, ngo, ready, telegram
 from harmwatch.database import Database
 from harmwatch.settings import Settings, get_settings
 
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, *, port: int | None = None, wit
         return {"status": "ok"}
 
     ready.install(app)
+    metrics.install(app)
     telegram.install(app, settings)
     ngo.install(app)
     desk.install(app)

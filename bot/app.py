@@ -23,6 +23,7 @@ from bot.polling import Poller
 from bot.replies import ReplySender, owe
 from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported, replied_text
 from bot.render import Outcome, tr
+from harmwatch import metrics
 from harmwatch.database import Database
 from harmwatch.i18n import LANGUAGES, native_digits, normalise_language
 from harmwatch.places.gazetteer import Gazetteer
@@ -86,6 +87,8 @@ class ReporterBot:
         self.running = False
         self.polling = True
         self.webhook_url: str | None = None
+        # Why the last try to reach the Bot API failed (an exception's name), while not connected.
+        self.connect_error: str | None = None
         self._poller: Poller | None = None
         self._initialised = False
         self._tasks: dict[str, asyncio.Task] = {}
@@ -174,22 +177,32 @@ class ReporterBot:
     async def process(self, update: Update) -> None:
         """One update, in order among its chat's; raises when it could not be committed, so
         that it is not acknowledged and Telegram delivers it again."""
+        try:
+            outcome = await self._process(update)
+        except BaseException:
+            metrics.update_handled("failed")
+            raise
+        if outcome is not None:
+            metrics.update_handled(outcome)
+
+    async def _process(self, update: Update) -> str | None:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
-            return
+            return None
         if chat.type != ChatType.PRIVATE:
             async with self.turns.turn(chat.id, update.update_id):
                 await self._from_group(update, chat.id, normalise_language(user.language_code))
-            return
+            return "group"
         # The arrival is recorded first of all, so that a worker holding this reporter's next
         # update sees this one as early as possible and lets it go first.
         key = lookup_key(self.settings, user.id)
         async with self.db.transaction() as session:
             fresh = await messaging.arrive(session, update.update_id, reporter_key=key)
         async with self.turns.turn(chat.id, update.update_id), self._slots:
-            await self._apply(update, chat, user, key, fresh)
+            return await self._apply(update, chat, user, key, fresh)
 
-    async def _apply(self, update: Update, chat, user, key: str, fresh: bool) -> None:
+    async def _apply(self, update: Update, chat, user, key: str, fresh: bool) -> str:
+        """Returns "applied", or "duplicate" for an update delivered again or applied elsewhere."""
         lang = normalise_language(user.language_code)
         received = await self._receive_file(update, user.id) if fresh else None
         outcome = None
@@ -219,6 +232,7 @@ class ReporterBot:
         if outcome is not None and update.callback_query is not None:
             self._answer(reporter.id, update.callback_query,
                          native_digits(outcome.toast, reporter.lang) if outcome.toast else None)
+        return "duplicate" if outcome is None else "applied"
 
     async def _outcome(self, session, update: Update, reporter, received) -> Outcome:
         if not reporters.note_update(reporter, update.update_id):
@@ -281,11 +295,18 @@ class ReporterBot:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
+    @property
+    def idle(self) -> bool:
+        """Nothing in hand: no update being applied, no reply being sent, no best-effort call
+        (a callback answer) outstanding."""
+        return not self.turns.in_flight and not self.sender.active and not self._background
+
     async def readiness(self) -> dict:
         """For /readyz: running, the mode, whether Telegram still sends this bot's updates here."""
-        state = {"running": self.running, "mode": "polling" if self.polling else "webhook"}
+        state = {"running": self.running, "connected": self.running,
+                 "mode": "polling" if self.polling else "webhook"}
         if not self.running:
-            return state | {"ready": False}
+            return state | {"ready": False, "error": self.connect_error}
         loop = asyncio.get_running_loop()
         checked, url = self._webhook_seen
         if loop.time() - checked > self.WEBHOOK_CHECK_EVERY:

@@ -6,13 +6,13 @@ is the file as sent."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from telegram import Bot, Message
+
+from harmwatch.files import replace_with
 
 SAFE_MIME = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$")
 
@@ -66,10 +66,7 @@ def store_bytes(media_dir: Path, data: bytes, mime_type: str, sent_as: str = "do
     relative = Path(digest[:2]) / digest
     target = media_dir / relative
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
-            handle.write(data)
-        os.replace(handle.name, target)
+        replace_with(target, data)  # 0600, whole or not at all
     return Received(digest, len(data), mime_type, str(relative), sent_as)
 
 

@@ -15,6 +15,7 @@ from bot.delivery import ONCE, classify
 from bot import links
 from bot.render import in_native_digits, tr
 from bot.replies import finish_patiently, note_sent
+from harmwatch import metrics
 from harmwatch.messaging import delivery
 from harmwatch.messaging.models import OutboxMessage
 from harmwatch.privacy import ChatIdCipher
@@ -65,6 +66,7 @@ async def deliver_once(bot: ReporterBot) -> int:
                 chat_id = cipher.decrypt(reporter.chat_id_enc)
             if chat_id is None:  # nobody to tell: dropped, not retried
                 await delivery.finish(session, OutboxMessage, message.id, outcome="unreachable")
+                metrics.reply_failed("unreachable")
                 continue
             text = in_native_digits(text_for(message, reporter.lang), reporter.lang)
         try:
@@ -77,10 +79,14 @@ async def deliver_once(bot: ReporterBot) -> int:
             async with bot.db.transaction() as session:
                 if failure.unreachable:
                     await delivery.give_up_on_reporter(session, message.reporter_id)
+                    reason = "unreachable"
                 elif failure.retry_in is None or message.attempts >= MAX_ATTEMPTS:
                     await delivery.finish(session, OutboxMessage, message.id, outcome="rejected")
+                    reason = "rejected"
                 else:
                     await delivery.postpone(session, OutboxMessage, message.id, seconds=failure.retry_in)
+                    reason = "retry"
+            metrics.reply_failed(reason)
             continue
         await finish_patiently(bot.db, OutboxMessage, message.id, outcome="sent",
                                then=lambda session: note_sent(session, message.reporter_id, delivered))

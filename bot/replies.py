@@ -20,6 +20,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.delivery import ONCE, classify
 from bot.render import Reply, cleaned, localised
+from harmwatch import metrics
 from harmwatch.database import utcnow
 from harmwatch.messaging import chat, delivery
 from harmwatch.messaging.models import OutgoingReply
@@ -114,8 +115,9 @@ class ReplySender:
                 return False
             chat_id = self.cipher.decrypt(row.chat_id_enc) if row.chat_id_enc else None
             if chat_id is None or utcnow() - _aware(row.created_at) > MAX_AGE:
-                await delivery.finish(session, OutgoingReply, row.id,
-                                      outcome="unreachable" if chat_id is None else "expired")
+                reason = "unreachable" if chat_id is None else "expired"
+                await delivery.finish(session, OutgoingReply, row.id, outcome=reason)
+                metrics.reply_failed(reason)
                 return True
         if row.kind in CLEANUPS:
             return await self._clean(row, chat_id)
@@ -128,17 +130,20 @@ class ReplySender:
                 if failure.unreachable:
                     log.info("Reporter %s blocked the bot; their replies are dropped", reporter_id)
                     await delivery.give_up_on_reporter(session, reporter_id)
+                    metrics.reply_failed("unreachable")
                     return False
                 if failure.retry_in is not None:
                     log.warning("Reply %s not sent (%s, attempt %d); again in %.1f s", row.id,
                                 type(error).__name__, row.attempts, failure.retry_in)
                     await delivery.postpone(session, OutgoingReply, row.id, seconds=failure.retry_in)
+                    metrics.reply_failed("retry")
                     return False
                 if row.edit_message_id and isinstance(error, BadRequest):
                     outcome = "not_modified"  # the message already shows it, or is gone
                 else:
                     log.warning("Reply %s refused by Telegram: %s", row.id, type(error).__name__)
                     outcome = "rejected"
+                    metrics.reply_failed("rejected")
                 await delivery.finish(session, OutgoingReply, row.id, outcome=outcome)
             return True
         noted = None if row.edit_message_id else sent  # an edit makes no new message

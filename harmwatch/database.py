@@ -12,6 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from harmwatch.files import private_sqlite
+
 # JSON everywhere, JSONB on PostgreSQL so that answers can be indexed and searched there.
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
 
@@ -33,6 +35,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def make_engine(url: str, **kwargs) -> AsyncEngine:
     """An async engine; SQLite gets WAL and enforced foreign keys on every connection."""
     if url.startswith("sqlite"):
+        private_sqlite(url)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from harmwatch.files import write_new
+
 log = logging.getLogger(__name__)
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "changethis", "please-change"}
@@ -81,6 +83,11 @@ class Settings(BaseSettings):
     # Serve the Telegram sandbox (when there is no token) even when listening beyond this
     # machine. A demo only: the sandbox's control API has no authentication.
     sandbox: bool = False
+    # False: `harmwatch serve` runs the desk and the API only, and a `harmwatch bot` process
+    # (long polling) is the bot, on the same database.
+    serve_bot: bool = True
+    # Bearer token for /metrics from anywhere; unset: /metrics answers loopback clients only.
+    metrics_token: str | None = Field(default=None, repr=False)
     # "test" makes password hashes cheap, for the test suite only: never for real accounts.
     password_hash_profile: Literal["production", "test"] = "production"
     _host: str = PrivateAttr(default="127.0.0.1")
@@ -113,10 +120,9 @@ class Settings(BaseSettings):
         if self.secret_key:
             return self.secret_key.encode()
         path = self.data_dir / SECRET_FILE_NAME
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+        # Made 0600 and whole in one step: never readable by others, never read half-written by
+        # another worker starting at the same moment (which then reads this one's key).
+        if not path.exists() and write_new(path, secrets.token_urlsafe(48).encode()):
             log.warning(
                 "HARMWATCH_SECRET_KEY is not set: generated one into %s. "
                 "Keep that file, or set the variable, or pseudonyms and sessions change.",
@@ -155,7 +161,8 @@ class Settings(BaseSettings):
 
     @property
     def runs_bot(self) -> bool:
-        return bool(self.telegram_token) or self.uses_sandbox
+        """Whether `harmwatch serve` runs the bot (and sends the replies and desk messages)."""
+        return self.serve_bot and (bool(self.telegram_token) or self.uses_sandbox)
 
     def sandbox_warning(self) -> str | None:
         """What to shout at start when the sandbox is exposed, or refused for being exposed."""

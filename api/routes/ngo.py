@@ -178,7 +178,7 @@ async def get_incident(incident_id: Annotated[int, Path(ge=1, le=2**31 - 1, desc
 
 @router.get("/places", response_model=PlaceList)
 async def list_places(params: Annotated[PlacesQuery, Query()], session: SessionDep, accept: LanguageDep) -> Any:
-    """The gazetteer: admin-1 and admin-2 areas with their P-codes and names in every language."""
+    """The gazetteer: its places of admin levels 1 to 4 with their P-codes and names in every language."""
     lang = params.lang or accept
     places = reference.places(await gazetteer(session), level=params.level, parent=params.parent)
     return {"data": [reference.place_record(place, lang) for place in places]}

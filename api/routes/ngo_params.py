@@ -142,9 +142,10 @@ class LanguageQuery(Strict):
 
 
 class PlacesQuery(Strict):
-    level: int | None = Field(default=None, ge=1, le=2, description="1: admin-1 areas, 2: admin-2 areas.",
-                              examples=[1])
-    parent: PCode | None = Field(default=None, description="Only the admin-2 areas of this admin-1 area.",
+    level: int | None = Field(default=None, ge=1, le=4, description="1 to 4: admin-1 (governorate, oblast) to "
+                              "admin-4 (community, settlement) places, as deep as the gazetteer goes.", examples=[1])
+    parent: PCode | None = Field(default=None, description="Only the places directly under this one (the "
+                                 "districts of a governorate, the sub-districts of a district, …).",
                                  examples=["SY02"])
     lang: Language | None = LANG_FIELD
 

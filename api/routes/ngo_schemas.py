@@ -71,8 +71,9 @@ class Place(BaseModel):
     """An area of the gazetteer (OCHA common operational datasets)."""
 
     pcode: str = Field(description="The area's P-code.", examples=["SY0200"])
-    level: int = Field(description="1 for admin-1 (governorate), 2 for admin-2 (district).", examples=[2])
-    parent_pcode: str | None = Field(description="The admin-1 area of an admin-2 area.", examples=["SY02"])
+    level: int = Field(description="1 for admin-1 (governorate) to 4 for admin-4 (community, settlement).",
+                       examples=[2])
+    parent_pcode: str | None = Field(description="The place one level up (none for admin-1).", examples=["SY02"])
     name: str = Field(description="The name in the language asked for (English when there is none).",
                       examples=["Jebel Saman"])
     names: dict[str, str] = Field(description="Every known name, by language code.",

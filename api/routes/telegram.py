@@ -14,8 +14,10 @@ import httpx
 from fastapi import APIRouter, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot.app import ReporterBot, WebhookActive
+from bot.delivery import backoff
 from bot.sandbox import SandboxState, create_sandbox_app
 from harmwatch.database import Database
 from harmwatch.places.service import gazetteer
@@ -27,6 +29,7 @@ SANDBOX_TOKEN = "7000000001:harmwatch-sandbox-token"
 MAX_UPDATE_BYTES = 1_000_000
 WEBHOOK_DEADLINE = 9.0  # under the 10 s a Bot API server waits for an answer
 STARTING_GRACE = 30.0  # seconds a stop waits for the bot's start against the sandbox to finish
+CONNECT_PAUSE_CAP = 15.0  # longest pause between two tries to reach an unreachable Bot API
 
 
 @router.post("/telegram/webhook")
@@ -110,15 +113,37 @@ async def running_bot(app: FastAPI, settings: Settings, db: Database, port: int 
     else:
         polling = not settings.telegram_webhook_url
         bot.build(token=settings.telegram_token, api_url=settings.telegram_api_url.rstrip("/"), polling=polling)
-        try:
-            await bot.start(polling=polling, webhook_url=settings.telegram_webhook_url)
-        except WebhookActive as active:
-            raise RuntimeError(f"A webhook ({active.url}) receives this bot's updates: set HARMWATCH_TELEGRAM_WEBHOOK_URL "
-                               "to serve it here, or take over with `harmwatch bot --take-over`") from None
+        # Never waited for: the desk and the NGO API serve while Telegram is unreachable.
+        app.state.bot_connecting = asyncio.create_task(
+            connect(bot, polling=polling, webhook_url=settings.telegram_webhook_url), name="connect-bot")
     try:
         yield
     finally:
         await stop_bot(app)
+
+
+async def connect(bot: ReporterBot, *, polling: bool, webhook_url: str | None) -> None:
+    """Start the bot against the Bot API, trying again (with growing pauses, at most
+    CONNECT_PAUSE_CAP seconds) until it answers; /readyz says "not connected" meanwhile."""
+    failures = 0
+    while True:
+        try:
+            await bot.start(polling=polling, webhook_url=webhook_url)
+            bot.connect_error = None
+            log.info("Bot connected to the Bot API (%s)", "long polling" if polling else "webhook")
+            return
+        except WebhookActive as active:
+            bot.connect_error = "WebhookActive"
+            log.error("A webhook (%s) receives this bot's updates: set HARMWATCH_TELEGRAM_WEBHOOK_URL to serve it "
+                      "here, or take over with `harmwatch bot --take-over`; trying again later", active.url)
+        except TelegramError as error:  # refused, timed out, 5xx, a bad token: the name only
+            bot.connect_error = type(error).__name__
+            log.warning("Bot API not reachable (%s); the desk and the API serve meanwhile", type(error).__name__)
+        except Exception as error:  # the database away while starting, say: a bot that never tries again is worse
+            bot.connect_error = type(error).__name__
+            log.warning("Bot not started (%s); trying again", type(error).__name__)
+        failures += 1
+        await asyncio.sleep(backoff(failures, base=1.0, cap=CONNECT_PAUSE_CAP))
 
 
 async def stop_bot(app: FastAPI) -> None:
@@ -133,6 +158,10 @@ async def stop_bot(app: FastAPI) -> None:
         if not done:
             starting.cancel()
         await asyncio.gather(starting, return_exceptions=True)
+    connecting: asyncio.Task | None = getattr(app.state, "bot_connecting", None)
+    if connecting is not None and not connecting.done():  # Telegram may never answer: not waited for
+        connecting.cancel()
+        await asyncio.gather(connecting, return_exceptions=True)
     bot: ReporterBot | None = getattr(app.state, "reporter_bot", None)
     if bot is not None:
         await bot.stop()

@@ -215,6 +215,10 @@ class SandboxClient:
     async def updates(self) -> dict[str, Any]:
         return await self._call("GET", "/updates")
 
+    async def pending_updates(self) -> list[int]:
+        """The ids of updates not yet confirmed by getUpdates (or not yet delivered by webhook)."""
+        return (await self._call("GET", "/updates", params={"pending_only": 1}))["pending"]
+
     async def redeliver(self, update: dict[str, Any] | int) -> dict[str, Any]:
         """Queue an update again with the same update_id."""
         return await self._call("POST", f"/updates/{_id(update, 'update_id')}/redeliver")

@@ -311,8 +311,10 @@ async def callback_query(state: SandboxState, request: Request) -> dict[str, Any
 
 @endpoint
 async def list_updates(state: SandboxState, request: Request) -> dict[str, Any]:
-    """Every update created, and the ids still pending (not confirmed / not delivered)."""
-    return {"updates": list(state.updates.values()),
+    """Every update created (unless ?pending_only=1), and the ids still pending (not confirmed /
+    not delivered)."""
+    pending_only = request.query_params.get("pending_only") in {"1", "true"}
+    return {"updates": [] if pending_only else list(state.updates.values()),
             "pending": [p.update_id for p in state.pending]}
 
 

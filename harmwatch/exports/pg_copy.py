@@ -96,15 +96,16 @@ class RowEnds:
         return b'"'.join(parts)
 
 
-async def _copy(connection: AsyncConnection, sql: str, args: list[Any], queue: asyncio.Queue) -> None:
-    """Run the COPY, putting each chunk on `queue`, then _DONE or the error."""
+async def _copy(connection: AsyncConnection, sql: str, args: list[Any], queue: asyncio.Queue) -> int:
+    """Run the COPY, putting each chunk on `queue`, then _DONE or the error; returns the rows copied."""
     raw = await connection.get_raw_connection()
     try:
-        await raw.driver_connection.copy_from_query(sql, *args, output=queue.put, format="csv")
+        status = await raw.driver_connection.copy_from_query(sql, *args, output=queue.put, format="csv")
     except Exception as error:  # handed to the reader, which raises it in the response
         await queue.put(error)
-    else:
-        await queue.put(_DONE)
+        return 0
+    await queue.put(_DONE)
+    return int(status.split()[-1])  # "COPY 1234"
 
 
 class CopyExport:
@@ -115,6 +116,7 @@ class CopyExport:
         self._connection = connection
         self._stmt = stmt
         self._columns = columns
+        self.rows = 0  # copied, once chunks() is through
 
     async def chunks(self, *, hxl: bool = False, bom: bool = True) -> AsyncIterator[bytes]:
         """The CSV (or HXL) as chunks of about CHUNK bytes. Closing it early (a client gone)
@@ -135,6 +137,7 @@ class CopyExport:
                 if size >= CHUNK:
                     yield b"".join(parts)
                     parts, size = [], 0
+            self.rows = await task
             yield b"".join(parts)
         finally:
             task.cancel()

@@ -3,7 +3,7 @@ incident, and a whole export streamed as bytes in one of the formats (the same b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from enum import StrEnum
@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from harmwatch import metrics
 from harmwatch.audit.service import AuditHead, head, record
 from harmwatch.database import Database, utcnow
 from harmwatch.exports import pg_copy, positions, query
@@ -78,6 +79,7 @@ async def page(session: AsyncSession, signer: CursorSigner, filters: IncidentFil
     rows, more = await query.page(session, filters, after=after, limit=limit)
     make = await builder(session, lang, publication)
     records = [make.record(row) for row in rows]  # by name: the position columns are not read
+    metrics.export_rows("json", len(records))
     next_cursor = None
     if more and rows:
         next_cursor = signer.dump(positions.position_of(rows[-1]), filters.as_dict())
@@ -124,8 +126,9 @@ async def _chunks(db: Database, format: ExportFormat, filters: IncidentFilter, m
                 async with aclosing(copy.chunks(hxl=format is ExportFormat.HXL)) as copied:
                     async for chunk in copied:
                         yield chunk
+                metrics.export_rows(format.value, copy.rows)
                 return
-    batches = query.stream(db, filters)
+    batches = _counted(query.stream(db, filters), format)
     try:
         if format is ExportFormat.GEOJSON:
             chunks = geojson_chunks(batches, make)
@@ -135,6 +138,16 @@ async def _chunks(db: Database, format: ExportFormat, filters: IncidentFilter, m
             chunks = csv_chunks(batches, make, hxl=format is ExportFormat.HXL)
         async for chunk in chunks:
             yield chunk
+    finally:
+        await batches.aclose()
+
+
+async def _counted(batches: AsyncIterator[Sequence[Any]], format: ExportFormat) -> AsyncIterator[Sequence[Any]]:
+    """The batches, each one's rows added to the export-rows metric as it is taken."""
+    try:
+        async for rows in batches:
+            metrics.export_rows(format.value, len(rows))
+            yield rows
     finally:
         await batches.aclose()
 

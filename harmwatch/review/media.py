@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from harmwatch.files import replace_with
 from harmwatch.reports.models import Media
 
 VIEWABLE = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
@@ -84,10 +85,7 @@ def _make_copy(media_dir: Path, media: Media, target: Path) -> None:
             raise MediaUnavailable("too_large") from error
         except (OSError, UnidentifiedImageError, ValueError, SyntaxError, EOFError) as error:
             raise MediaUnavailable("unreadable") from error
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f"{target.name}.{threading.get_ident()}.part")
-        partial.write_bytes(data)
-        partial.replace(target)
+        replace_with(target, data)  # 0600, whole or not at all
 
 
 async def view_copy(media_dir: Path, media: Media) -> ViewCopy:

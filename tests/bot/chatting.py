@@ -3,9 +3,25 @@ bot's replies through the sandbox's control API."""
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.sandbox.client import SandboxClient
+
+# How a test knows the bot has finished with a gesture: the sandbox holds no unconfirmed update
+# and the bot in this process has nothing in hand (tests/bot/conftest.py registers it). Without
+# one (a bot in another process), a gesture is over when the bot has been silent for QUIET s.
+_SETTLED: weakref.WeakKeyDictionary[SandboxClient, Callable[[], Awaitable[bool]]] = weakref.WeakKeyDictionary()
+QUIET = 0.4
+
+
+def settle_with(client: SandboxClient, settled: Callable[[], Awaitable[bool]] | None) -> None:
+    if settled is None:
+        _SETTLED.pop(client, None)
+    else:
+        _SETTLED[client] = settled
 
 
 class Chatter:
@@ -23,14 +39,26 @@ class Chatter:
         return max((m["message_id"] for m in messages), default=0)
 
     async def reply_after(self, message_id: int, timeout: float = 10.0) -> dict[str, Any]:
-        """The bot's last new message after `message_id` (waiting for the first, then settling)."""
+        """The bot's last new message after `message_id`: waiting for the first, then until the
+        bot is done (a gesture may bring two messages: a note, then the next question)."""
         first = await self.client.wait_for_bot_message(self.chat, after=message_id, timeout=timeout)
-        latest = first
-        while True:  # a gesture may bring two messages (a note, then the next question)
-            try:
-                latest = await self.client.wait_for_bot_message(self.chat, after=latest["message_id"], timeout=0.4)
-            except TimeoutError:
-                return latest
+        settled = _SETTLED.get(self.client)
+        if settled is None:
+            latest = first
+            while True:
+                try:
+                    latest = await self.client.wait_for_bot_message(
+                        self.chat, after=latest["message_id"], timeout=QUIET)
+                except TimeoutError:
+                    return latest
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not await settled():
+            if loop.time() > deadline:
+                raise TimeoutError(f"the bot was still busy {timeout} s after message {message_id}")
+            await asyncio.sleep(0.01)
+        messages = await self.client.bot_messages(self.chat, after=first["message_id"] - 1)
+        return max(messages, key=lambda m: m["message_id"])
 
     async def say(self, text: str) -> dict[str, Any]:
         sent = await self.client.send_text(self.user, text)

@@ -12,6 +12,7 @@ from telegram import Bot
 from bot.sandbox import SandboxState, create_sandbox_app
 from bot.sandbox.background import serve_in_thread
 from bot.sandbox.client import SandboxClient
+from tests.bot.chatting import settle_with
 
 TOKEN = "123456789:AAHsandbox-test-token_0123456789abcdef"
 
@@ -71,7 +72,13 @@ async def reporter_bot(sandbox: RunningSandbox, database, settings):
     harmwatch_bot = ReporterBot(settings, database, builtin_gazetteer())
     harmwatch_bot.build(token=TOKEN, api_url=sandbox.url, polling=True)
     await harmwatch_bot.start(polling=True)
+
+    async def settled() -> bool:  # every update taken and committed, every reply sent
+        return harmwatch_bot.idle and not (await sandbox.client.pending_updates())
+
+    settle_with(sandbox.client, settled)
     yield harmwatch_bot
+    settle_with(sandbox.client, None)
     await harmwatch_bot.stop()
 
 

@@ -35,7 +35,7 @@ from tests.conftest import one_database
     ("/api/v1/incidents/99999999999", {}, "incident_id", "invalid_parameter"),
     ("/api/v1/incidents/abc", {}, "incident_id", "invalid_parameter"),
     ("/api/v1/incidents/1", {"format": "csv"}, "format", "unknown_parameter"),
-    ("/api/v1/places", {"level": 3}, "level", "invalid_parameter"),
+    ("/api/v1/places", {"level": 5}, "level", "invalid_parameter"),
     ("/api/v1/taxonomy", {"lang": "klingon"}, "lang", "invalid_parameter"),
 ])
 async def test_bad_parameters_are_named_in_a_422(client, token, known, path, params, parameter, error):

@@ -21,6 +21,29 @@ async def test_places_by_level_and_parent_with_names_in_every_language(client, t
     assert jebel["name"] == "جبل سمعان" and jebel["names"]["en"] == "Jebel Saman" and jebel["names"]["fr"]
 
 
+async def test_places_of_levels_three_and_four_after_an_import(client, token, database):
+    from harmwatch.places.service import import_csv
+    from tests.live import ROOT
+
+    async with database.transaction() as session:
+        await import_csv(session, ROOT / "deploy" / "examples" / "ukraine-places.csv")
+
+    async def places(**params):
+        response = await client.get("/api/v1/places", params=params, headers=bearer(token))
+        assert response.status_code == 200, response.text
+        return response.json()["data"]
+
+    hromadas = await places(level=3)
+    assert {h["pcode"] for h in hromadas} >= {"UA6312001", "UA1412013"} and all(h["level"] == 3 for h in hromadas)
+    settlements = await places(level=4, lang="uk")
+    kharkiv = next(p for p in settlements if p["pcode"] == "UA6312001001")
+    assert kharkiv["name"] == "Харків" and kharkiv["parent_pcode"] == "UA6312001" and kharkiv["lat"] == 49.99
+    under = await places(parent="UA1412")
+    assert sorted(p["pcode"] for p in under) == ["UA1412013", "UA1412015"]
+    refused = await client.get("/api/v1/places", params={"level": 5}, headers=bearer(token))
+    assert refused.status_code == 422 and refused.json()["parameter"] == "level"
+
+
 async def test_the_taxonomy_has_every_code_in_every_language_or_one(client, token):
     every = (await client.get("/api/v1/taxonomy", headers=bearer(token))).json()
     assert every["languages"] == list(LANGUAGES)
