@@ -202,6 +202,7 @@ class ReplySender:
                             log.warning("Clean-up %s waits (%s)", row.id, type(error).__name__)
                             await delivery.postpone(session, OutgoingReply, row.id, seconds=failure.retry_in or 5.0)
                             await _save_progress(session, row.id, pending, tally)
+                    metrics.reply_failed("unreachable" if failure.unreachable else "retry")
                     return False
             pending.pop(0)
             tally[verdict] = tally.get(verdict, 0) + 1
