@@ -16,15 +16,25 @@ from bot import links
 from bot.render import in_native_digits, tr
 from bot.replies import finish_patiently, note_sent
 from harmwatch import metrics
+from harmwatch.i18n import N_
 from harmwatch.messaging import delivery
 from harmwatch.messaging.models import OutboxMessage
 from harmwatch.privacy import ChatIdCipher
 from harmwatch.reporters.models import Reporter
+from harmwatch.reports.enums import ReportStatus
+from harmwatch.review import states
 
 if TYPE_CHECKING:
     from bot.app import ReporterBot
 
 log = logging.getLogger(__name__)
+# What a reporter hears of each decision (review.states.DECIDED; a test checks every one has its words).
+OUTCOMES = {
+    status: N_("Your report %(code)s was checked and verified. Thank you: it is now part of the record.")
+    if status in states.PUBLISHED else
+    N_("Your report %(code)s was reviewed and will not be published. Thank you for sending it.")
+    for status in states.DECIDED
+}
 MAX_ATTEMPTS = 20  # with back-off capped at 30 s: some ten minutes of outage
 
 
@@ -41,11 +51,7 @@ def text_for(message: OutboxMessage, lang: str) -> str:
             escape(_("Reply to this message to answer (swipe it, or tap and hold → Reply): text, a photo "
                      "or a voice note.")),
         ])
-    if message.params.get("status") == "verified":
-        return escape(_("Your report %(code)s was checked and verified. Thank you: it is now part of the "
-                        "record.")).replace("%(code)s", code)
-    return escape(_("Your report %(code)s was reviewed and will not be published. Thank you for sending "
-                    "it.")).replace("%(code)s", code)
+    return escape(_(OUTCOMES[ReportStatus(message.params["status"])])).replace("%(code)s", code)
 
 
 async def deliver_once(bot: ReporterBot) -> int:

@@ -164,12 +164,7 @@ def users_add(
     try:
         _run(_with_db(work))
     except AccountError as error:
-        messages = {
-            "name_taken": f"An account named {name!r} exists already.",
-            "password_too_short": "The password is too short: use 10 characters or more.",
-            "bad_name": "The name must be 1 to 64 characters.",
-        }
-        typer.echo(messages.get(error.code, error.code), err=True)
+        typer.echo(error.text("en"), err=True)
         raise typer.Exit(1) from None
     typer.echo(f"Created {role.value} account {name!r}.")
 

@@ -10,7 +10,7 @@ from harmwatch.places.models import Place
 from harmwatch.ratelimits import RateBucket
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Draft, Media, Report, ReportMessage
-from harmwatch.review.models import Comment, NotRelated, Notice, SavedFilter
+from harmwatch.review.models import Comment, NotRelated, Notice, SavedFilter, VerificationProposal
 
 metadata = SQLModel.metadata
 
@@ -38,5 +38,6 @@ __all__ = [
     "SavedFilter",
     "SpentCode",
     "User",
+    "VerificationProposal",
     "metadata",
 ]

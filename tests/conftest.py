@@ -140,3 +140,15 @@ async def chromium():
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         await browser.close()
+
+
+@pytest.fixture
+def ukraine():
+    """The example Ukraine deployment (deploy/examples), active for this test only: its level
+    names, its terms, its parties to the conflict."""
+    from harmwatch import deployment as deployments
+
+    loaded = deployments.load(Path(__file__).resolve().parent.parent / "deploy" / "examples" / "ukraine.toml")
+    loaded.activate()
+    yield loaded
+    deployments.DEFAULT.activate()

@@ -17,6 +17,8 @@ from api.desk.sessions import ABSOLUTE_LIFETIME, IDLE_LIFETIME, TOUCH_EVERY
 from harmwatch.accounts import two_factor
 from harmwatch.accounts.login import DESK_ROLES, session_is_open
 from harmwatch.accounts.models import Role, User
+from harmwatch.incidents.models import Incident
+from harmwatch.reports.models import Report
 from harmwatch.review import collaboration
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -58,10 +60,21 @@ def ident(value: str) -> int:
 
 
 async def get_or_404(session: AsyncSession, model, value: str):
+    """The row of `model` whose id the URL gives, or a 404."""
     found = await session.get(model, ident(value))
     if found is None:
         raise DeskHTTPError(404)
     return found
+
+
+async def report_in_path(session: SessionDep, report_id: str) -> Report:
+    """The report the URL's {report_id} names, or a 404."""
+    return await get_or_404(session, Report, report_id)
+
+
+async def incident_in_path(session: SessionDep, incident_id: str) -> Incident:
+    """The incident the URL's {incident_id} names, or a 404."""
+    return await get_or_404(session, Incident, incident_id)
 
 
 async def csrf_protect(request: Request) -> None:
@@ -117,3 +130,6 @@ SessionUser = Annotated[User, Depends(session_user)]
 CurrentUser = Annotated[User, Depends(desk_user)]
 AdminUser = Annotated[User, Depends(admin_user)]
 CsrfChecked = Depends(csrf_protect)
+# Declared after the user in a route's signature, so that signing in comes before a 404.
+ReportDep = Annotated[Report, Depends(report_in_path)]
+IncidentDep = Annotated[Incident, Depends(incident_in_path)]

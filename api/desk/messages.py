@@ -1,8 +1,10 @@
-"""The desk's messages for the typed errors of the services and for form validation, as
-msgids (marked with N_, translated where they are shown)."""
+"""The desk's words: its own refusals (the services' are harmwatch.errors.MESSAGES), form
+validation, notices, roles and audit actions, as msgids (marked with N_, translated where
+they are shown)."""
 
 from __future__ import annotations
 
+from harmwatch.errors import MESSAGES
 from harmwatch.i18n import N_
 
 ROLES: dict[str, str] = {
@@ -29,72 +31,19 @@ AUDIT_ACTIONS: dict[str, str] = {
     "comment.added": N_("Comment added"),
 }
 
+# The desk's own refusals (the services' are harmwatch.errors.MESSAGES).
 ERRORS: dict[str, str] = {
-    # review
-    "illegal_transition": N_("This report cannot move to that state from where it is now."),
-    "not_in_review": N_("This report is not in review any more: someone may have decided it already. Reload to see its state."),
-    "claim_lost": N_("Your claim on this report has expired or been taken by another monitor. Nothing was changed; claim it again to go on."),
-    "claimed_by_other": N_("Another monitor is reviewing this report right now."),
-    "incident_type_mismatch": N_("That incident is of another report type."),
-    "duplicate_needs_original": N_("Choose the report this one duplicates."),
-    "empty_question": N_("Write a question for the reporter."),
-    "question_too_long": N_("The question is too long."),
-    "reporter_unreachable": N_("The reporter cannot be reached: they have removed the link to their reports."),
-    "no_proposal": N_("There is no verification waiting for confirmation."),
-    "same_monitor": N_("A second monitor must confirm: you proposed this verification yourself."),
-    "incident_gone": N_("The proposed incident no longer exists; verify again."),
-    "decided": N_("This report has been decided. To change the decision, reopen it with a reason."),
-    "not_decided": N_("Only a verified or rejected report can be reopened."),
-    "reason_required": N_("Give a reason: it is kept in the audit log."),
-    "reason_too_long": N_("The reason is too long: use at most 1000 characters."),
-    "incident_merged": N_("That incident was merged into another one: choose the one it was merged into."),
     "token_form_used": N_("That form was used already, so no new token was made: a token is shown only once. Create another one if you need it."),
-    # working together
     "bulk_nothing": N_("Select at least one report and an action."),
-    "bad_assignee": N_("Choose an active monitor or admin."),
-    "empty_comment": N_("Write a comment."),
-    "comment_too_long": N_("The comment is too long: 4,000 characters at most."),
-    # incidents
-    "merge_into_itself": N_("An incident cannot be merged into itself."),
-    "different_types": N_("Only incidents of the same report type can be merged."),
-    "negative_count": N_("Counts cannot be negative."),
-    "min_above_max": N_("A minimum cannot be above its maximum."),
-    "not_editable": N_("That field cannot be edited."),
-    "unknown_pcode": N_("%(field)s: %(pcode)s is not a place in the gazetteer."),
-    "adm2_outside_adm1": N_("District: %(pcode)s is not in the governorate %(adm1)s."),
-    "part_above_total": N_("%(field)s cannot be more than the total it is part of (at most %(max)s)."),
-    "precision_needs_point": N_("A place precision needs a point: enter the latitude and longitude, or leave "
-                                "the precision empty."),
-    "point_needs_both": N_("%(field)s: a point needs both latitude and longitude."),
-    "merged": N_("This incident was merged into another one and cannot change any more."),
-    "no_verified_report": N_("This incident has no verified report: verify a report into it before publishing."),
-    "already_withdrawn": N_("This incident is withdrawn already."),
-    "not_withdrawn": N_("Only a withdrawn incident can be reopened."),
-    "stale": N_("This incident was changed by someone else since you opened the page. Nothing was saved: "
-                "look at the current version and try again."),
-    "nothing_to_merge": N_("Enter the numbers of the incidents to merge into this one."),
-    "bad_choice": N_("Choose one of the offered values."),
-    # accounts
-    "bad_name": N_("The name must be 1 to 64 characters."),
-    "name_taken": N_("An account with that name exists already."),
-    "password_too_short": N_("The password is too short: use 10 characters or more."),
-    "wrong_password": N_("The current password is not right."),
-    "bad_role": N_("Choose a role."),
-    "cannot_demote_self": N_("You cannot take the admin role away from yourself."),
-    "cannot_deactivate_self": N_("You cannot deactivate your own account."),
-    "bad_language": N_("Choose a language."),
-    "bad_code": N_("That code is not right. Use the current code from your app, or a recovery code."),
-    "totp_not_enabled": N_("Two-factor authentication is not turned on."),
-    "bad_credentials": N_("Wrong name or password."),
-    "inactive": N_("This account is deactivated."),
-    "not_for_desk": N_("This account is for the API only and cannot use the review desk."),
-    "throttled_account": N_("Too many failed log-ins for this account. Try again in %(minutes)s minutes."),
-    "throttled_address": N_("Too many failed log-ins from this network. Try again in %(minutes)s minutes."),
     "session_expired": N_("Your session has ended. Please log in again."),
     "csrf": N_("This form has expired or did not come from the desk. Reload the page and try again."),
-    "media_unavailable": N_("This file cannot be shown."),
-    "not_for_api": N_("API tokens are for ngo accounts only."),
 }
+
+
+def error_message(code: str) -> str:
+    """The msgid of a desk refusal, or of a service's by its code (an error page names only the code)."""
+    return ERRORS.get(code) or MESSAGES[code]
+
 
 FIELDS: dict[str, str] = {
     "required": N_("%(field)s: this is required."),

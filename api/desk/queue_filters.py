@@ -14,7 +14,7 @@ from harmwatch.i18n import LANGUAGES, N_
 from harmwatch.review import queue
 
 FILTER_KEYS = ("status", "type", "category", "adm1", "adm2", "from", "to", "lang", "media", "grade", "reporter",
-               "q", "assigned", "sort")
+               "q", "assigned", "awaiting", "sort")
 
 
 def parse_filter(request: Request, params) -> queue.QueueFilter:
@@ -49,6 +49,8 @@ def parse_filter(request: Request, params) -> queue.QueueFilter:
             invalid(request, problem)
     if params.get("assigned") == "me" and getattr(request.state, "user", None) is not None:
         values["assigned_to"] = request.state.user.id
+    if params.get("awaiting") == "confirmation":
+        values["awaiting_confirmation"] = True
     return queue.QueueFilter(**values)
 
 

@@ -15,11 +15,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.deps import SessionDep
-from api.desk.messages import AUDIT_ACTIONS, CHAIN_REASONS, ERRORS, FIELD_LABELS, FIELDS, NOTICES, ROLES
+from api.desk.messages import AUDIT_ACTIONS, CHAIN_REASONS, FIELD_LABELS, FIELDS, NOTICES, ROLES, error_message
 from harmwatch import taxonomy
+from harmwatch.errors import DomainError
 from harmwatch.i18n import LANGUAGES, is_rtl, normalise_language, translator
 from harmwatch.places.gazetteer import Gazetteer, builtin_gazetteer
 from harmwatch.places.service import gazetteer as stored_gazetteer
+from harmwatch.review import states as review_states
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # The stored gazetteer of the request being rendered (set by `use_stored_places`); the
@@ -102,6 +104,7 @@ def environment(lang: str) -> Environment:
                        gazetteer=_gazetteer)
     env.globals["field_label"] = lambda name: translator(lang).gettext(FIELD_LABELS.get(name, name))
     env.globals["changes"] = changes
+    env.globals["states"] = review_states
     env.globals["action_label"] = lambda code: translator(lang).gettext(AUDIT_ACTIONS[code]) if code in AUDIT_ACTIONS \
         else code
     env.globals["role_label"] = lambda role: translator(lang).gettext(ROLES.get(role, role))
@@ -128,10 +131,17 @@ def flash(request: Request, category: str, msgid: str, *, field: str | None = No
     request.session["flash"] = flashes[-5:]
 
 
-def error(request: Request, code: str, *, field: str | None = None, **params: Any) -> None:
-    """A service's refusal by its code; `field` (a FIELD_LABELS key) names the field at fault."""
-    label = FIELD_LABELS.get(field, field) if field else None
-    flash(request, "error", ERRORS.get(code, ERRORS["illegal_transition"]), field=label, **params)
+def error(request: Request, code: str, **params: Any) -> None:
+    """A refusal of the desk's own (messages.ERRORS) by its code."""
+    flash(request, "error", error_message(code), **params)
+
+
+def refused(request: Request, problem: DomainError) -> None:
+    """A service's refusal; its `field` param (a FIELD_LABELS key) names the field at fault.
+    Routes use `refusals.refusals`, which calls this."""
+    params = dict(problem.params)
+    field = params.pop("field", None)
+    flash(request, "error", problem.msgid, field=FIELD_LABELS.get(field, field) if field else None, **params)
 
 
 def keep_typed(request: Request, form_id: str, form: Any) -> None:

@@ -10,7 +10,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
 from api.desk.deps import DeskHTTPError, LoginRequired, TwoFactorRequired
-from api.desk.messages import ERRORS
+from api.desk.messages import ERRORS, error_message
 from api.desk.sessions import DeskSessionMiddleware
 from api.desk.templating import notice, render, see_other, use_stored_places
 from api.routes import (
@@ -49,7 +49,7 @@ async def _two_factor_required(request: Request, exc: TwoFactorRequired):
 
 async def _desk_error(request: Request, exc: DeskHTTPError):
     return render(request, "desk/error.html", {"status": exc.status_code,
-                                               "message": ERRORS.get(exc.code) if exc.code else None},
+                                               "message": error_message(exc.code) if exc.code else None},
                   status_code=exc.status_code)
 
 

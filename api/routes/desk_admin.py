@@ -12,11 +12,12 @@ from sqlmodel import select
 from api.deps import SessionDep
 from api.desk import validation as check
 from api.desk.deps import AdminUser, CsrfChecked, DeskHTTPError, get_or_404, ident
-from api.desk.templating import error, invalid, notice, render, see_other
+from api.desk.refusals import refusals
+from api.desk.templating import error, notice, render, see_other
 from harmwatch.accounts import admin as accounts_admin
 from harmwatch.accounts import two_factor
 from harmwatch.accounts.models import ApiToken, Role, User
-from harmwatch.accounts.service import AccountError, create_token, create_user, revoke_token
+from harmwatch.accounts.service import create_token, create_user, revoke_token
 from harmwatch.i18n import N_
 from harmwatch.review.service import actor_of
 
@@ -42,23 +43,18 @@ async def _users_page(request: Request, session: SessionDep, *, typed: dict[str,
 async def user_create(request: Request, session: SessionDep, admin: AdminUser):
     """Create an account (ngo accounts need no password: they use API tokens)."""
     form = await request.form()
-    try:
+    with refusals(request):
         name = check.text(form.get("name"), N_("Name"), required=True, max_length=64)
         role = check.choice(form.get("role"), N_("Role"), ROLES)
         password = check.text(form.get("password"), N_("Password"), max_length=1024) or None
         if password is None and role != Role.NGO:
             raise check.Invalid("required", N_("Password"))
         user = await create_user(session, name=name, role=role, password=password, actor=actor_of(admin))
-    except (check.Invalid, AccountError) as problem:
-        # Shown again with what the admin typed (never the password), the message above it.
-        if isinstance(problem, check.Invalid):
-            invalid(request, problem)
-        else:
-            error(request, problem.code)
-        typed = {"name": str(form.get("name") or "")[:64], "role": str(form.get("role") or "")}
-        return await _users_page(request, session, typed=typed, status_code=422)
-    notice(request, "user_created")
-    return see_other(f"/admin/users/{user.id}")
+        notice(request, "user_created")
+        return see_other(f"/admin/users/{user.id}")
+    # Shown again with what the admin typed (never the password), the message above it.
+    typed = {"name": str(form.get("name") or "")[:64], "role": str(form.get("role") or "")}
+    return await _users_page(request, session, typed=typed, status_code=422)
 
 
 @router.get("/users/{user_id}")
@@ -79,7 +75,7 @@ async def user_action(request: Request, session: SessionDep, admin: AdminUser, u
     """Change the role, (de)activate, reset two-factor or set a new password."""
     account = await get_or_404(session, User, user_id)
     form = await request.form()
-    try:
+    with refusals(request):
         if action == "role":
             await accounts_admin.set_role(session, account, role=form.get("role") or "", actor=admin)
         elif action == "active":
@@ -102,13 +98,7 @@ async def user_action(request: Request, session: SessionDep, admin: AdminUser, u
             return render(request, "desk/token_created.html", {"account": account, "plain": plain, "token": token})
         else:
             raise DeskHTTPError(404)
-    except check.Invalid as problem:
-        invalid(request, problem)
-        return see_other(f"/admin/users/{account.id}")
-    except AccountError as problem:
-        error(request, problem.code)
-        return see_other(f"/admin/users/{account.id}")
-    notice(request, "user_saved")
+        notice(request, "user_saved")
     return see_other(f"/admin/users/{account.id}")
 
 

@@ -12,7 +12,8 @@ from api.deps import SessionDep
 from api.desk import validation as check
 from api.desk.deps import CsrfChecked, CurrentUser
 from api.desk.messages import NOTICES
-from api.desk.templating import flash, invalid, notice, render, see_other
+from api.desk.refusals import refusals
+from api.desk.templating import flash, notice, render, see_other
 from harmwatch.audit.models import AuditEvent
 from harmwatch.audit.service import record, verify_chain
 from harmwatch.i18n import N_
@@ -33,11 +34,10 @@ async def audit_page(request: Request, session: SessionDep, user: CurrentUser, b
             query = query.where(getattr(AuditEvent, name) == params[name][:64])
     if params.get("action"):
         query = query.where(AuditEvent.action.startswith(params["action"][:64], autoescape=True))
-    try:
+    with refusals(request) as refusal:
         start = check.day(params.get("from"), N_("From"), not_future=False)
         end = check.day(params.get("to"), N_("To"), not_future=False)
-    except check.Invalid as problem:
-        invalid(request, problem)
+    if refusal:
         start = end = None
     if start:
         query = query.where(AuditEvent.at >= datetime.combine(start, time.min, tzinfo=UTC))

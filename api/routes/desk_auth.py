@@ -12,12 +12,11 @@ from markupsafe import Markup
 
 from api.deps import SessionDep, SettingsDep
 from api.desk.deps import CsrfChecked, SessionUser
-from api.desk.messages import ERRORS
+from api.desk.refusals import refusals
 from api.desk.templating import error, notice, render, safe_next, see_other
 from harmwatch.accounts import admin as accounts_admin
 from harmwatch.accounts import login, two_factor
 from harmwatch.accounts.models import User
-from harmwatch.accounts.service import AccountError
 from harmwatch.i18n import LANGUAGES
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
@@ -29,8 +28,7 @@ def _address(request: Request) -> str | None:
 
 
 def _refusal(request: Request, refused: login.LoginRefused, template: str, context: dict):
-    key = f"throttled_{refused.scope}" if refused.code == "throttled" else refused.code
-    message = ERRORS[key]
+    message = refused.msgid
     status = 429 if refused.code == "throttled" else 403 if refused.code == "not_for_desk" else 401
     return render(request, template, {**context, "problem": message, "minutes": refused.minutes},
                   status_code=status)
@@ -140,12 +138,9 @@ async def account_page(request: Request, user: SessionUser):
 @router.post("/account/language")
 async def account_language(request: Request, session: SessionDep, user: SessionUser, lang: str = Form("")):
     """Choose the desk's language."""
-    try:
+    with refusals(request):
         await accounts_admin.set_language(session, user, lang=lang)
-    except AccountError as problem:
-        error(request, problem.code)
-        return see_other("/account")
-    notice(request, "language_saved")
+        notice(request, "language_saved")
     return see_other("/account")
 
 
@@ -153,14 +148,11 @@ async def account_language(request: Request, session: SessionDep, user: SessionU
 async def account_password(request: Request, session: SessionDep, user: SessionUser,
                            current: str = Form(""), password: str = Form("")):
     """Change one's password; other sessions end."""
-    try:
+    with refusals(request):
         await accounts_admin.set_password(session, user, password=password[:1024], actor=user,
                                           current=current[:1024])
-    except AccountError as problem:
-        error(request, problem.code)
-        return see_other("/account")
-    await _open_session(request, session, user)
-    notice(request, "password_saved")
+        await _open_session(request, session, user)
+        notice(request, "password_saved")
     return see_other("/account")
 
 
@@ -190,23 +182,19 @@ async def two_factor_enable(request: Request, session: SessionDep, settings: Set
     secret = two_factor.open_setup(settings, request.session.get("totp_setup"))
     if two_factor.is_enabled(user) or secret is None:
         return see_other("/account/two-factor")
-    try:
+    with refusals(request):
         codes = await two_factor.enable(session, settings, user, secret=secret, code=code[:32],
                                         actor=f"user:{user.name}")
-    except AccountError as problem:
-        error(request, problem.code)
-        return see_other("/account/two-factor")
-    request.session.pop("totp_setup", None)
-    notice(request, "totp_enabled")
-    return render(request, "desk/recovery_codes.html", {"codes": codes})
+        request.session.pop("totp_setup", None)
+        notice(request, "totp_enabled")
+        return render(request, "desk/recovery_codes.html", {"codes": codes})
+    return see_other("/account/two-factor")
 
 
 @router.post("/account/two-factor/recovery-codes")
 async def two_factor_new_codes(request: Request, session: SessionDep, settings: SettingsDep, user: SessionUser):
     """Replace the recovery codes (the old ones stop working); shown this once."""
-    try:
+    with refusals(request):
         codes = await two_factor.new_recovery_codes(session, settings, user, actor=f"user:{user.name}")
-    except AccountError as problem:
-        error(request, problem.code)
-        return see_other("/account")
-    return render(request, "desk/recovery_codes.html", {"codes": codes})
+        return render(request, "desk/recovery_codes.html", {"codes": codes})
+    return see_other("/account")

@@ -4,14 +4,15 @@ and the notices page (a reporter answered, something was assigned to you, you we
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
 from sqlmodel import select
 
 from api.deps import SessionDep
-from api.desk.deps import CsrfChecked, CurrentUser, get_or_404, ident
+from api.desk.deps import CsrfChecked, CurrentUser, IncidentDep, ReportDep, ident
 from api.desk.flow import queue_context, report_url
-from api.desk.templating import error, notice, render, see_other
+from api.desk.refusals import refusals
+from api.desk.templating import notice, render, see_other
 from harmwatch.accounts.models import User
-from harmwatch.incidents.models import Incident
 from harmwatch.reports.models import Report
 from harmwatch.review import collaboration
 from harmwatch.review.collaboration import CollaborationError
@@ -20,46 +21,39 @@ router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 
 
 @router.post("/reports/{report_id}/assign")
-async def assign(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+async def assign(request: Request, session: SessionDep, user: CurrentUser, report: ReportDep):
     """Hand the report to a monitor (or to nobody); they are told in their notices."""
-    report = await get_or_404(session, Report, report_id)
     form = await request.form()
     raw = str(form.get("assignee") or "")
     assignee = await session.get(User, ident(raw)) if raw else None
-    try:
+    with refusals(request):
         if raw and assignee is None:
             raise CollaborationError("bad_assignee")
         await collaboration.assign(session, report, assignee=assignee, by=user)
         notice(request, "assigned" if assignee else "unassigned", name=assignee.name if assignee else "")
-    except CollaborationError as problem:
-        error(request, problem.code)
     return see_other(report_url(report.id, queue_context(form)))
 
 
-@router.post("/reports/{report_id}/comments")
-async def comment_on_report(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
-    """An internal comment on the report (never exported, never sent to the reporter)."""
-    report = await get_or_404(session, Report, report_id)
+async def _comment(request: Request, session, user, back: str, **on) -> RedirectResponse:
+    """Add the form's comment to what `on` names (report= or incident_id=), then back to its comments."""
     form = await request.form()
-    try:
-        await collaboration.comment(session, user=user, body=str(form.get("body") or ""), report=report)
+    with refusals(request):
+        await collaboration.comment(session, user=user, body=str(form.get("body") or ""), **on)
         notice(request, "commented")
-    except CollaborationError as problem:
-        error(request, problem.code)
-    return see_other(report_url(report.id, queue_context(form)) + "#comments")
+    return see_other(back + "#comments")
+
+
+@router.post("/reports/{report_id}/comments")
+async def comment_on_report(request: Request, session: SessionDep, user: CurrentUser, report: ReportDep):
+    """An internal comment on the report (never exported, never sent to the reporter)."""
+    back = report_url(report.id, queue_context(await request.form()))
+    return await _comment(request, session, user, back, report=report)
 
 
 @router.post("/incidents/{incident_id}/comments")
-async def comment_on_incident(request: Request, session: SessionDep, user: CurrentUser, incident_id: str):
+async def comment_on_incident(request: Request, session: SessionDep, user: CurrentUser, incident: IncidentDep):
     """An internal comment on the incident (never exported)."""
-    incident = await get_or_404(session, Incident, incident_id)
-    form = await request.form()
-    try:
-        await collaboration.comment(session, user=user, body=str(form.get("body") or ""), incident_id=incident.id)
-        notice(request, "commented")
-    except CollaborationError as problem:
-        error(request, problem.code)
-    return see_other(f"/incidents/{incident.id}#comments")
+    return await _comment(request, session, user, f"/incidents/{incident.id}", incident_id=incident.id)
 
 
 @router.get("/notices")

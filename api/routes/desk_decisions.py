@@ -10,17 +10,16 @@ from sqlmodel import select
 from api.deps import SessionDep, SettingsDep
 from api.desk import validation as check
 from api.desk.messages import FIELD_LABELS
-from api.desk.deps import CsrfChecked, CurrentUser, get_or_404
+from api.desk.deps import CsrfChecked, CurrentUser, ReportDep, get_or_404
 from api.desk.flow import next_in_queue, queue_context, report_url
-from api.desk.templating import error, invalid, keep_typed, notice, see_other
+from api.desk.refusals import refusals
+from api.desk.templating import notice, see_other
 from harmwatch import taxonomy
 from harmwatch.i18n import N_
 from harmwatch.incidents.models import Incident
-from harmwatch.messaging.service import ReporterUnreachable
 from harmwatch.reports.models import Report
 from harmwatch.review import confirmation, duplicates
 from harmwatch.review import service as review
-from harmwatch.review.service import ReviewError
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 NORMALISED_COUNTS = ("killed", "injured", "missing", "children_killed", "children_injured", "aid_workers_killed",
@@ -74,12 +73,11 @@ async def _verify_fields(session, report: Report, form) -> dict:
 
 @router.post("/reports/{report_id}/verify")
 async def verify(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
-                 report_id: str):
+                 report: ReportDep):
     """Verify the report (or propose it for a second monitor's confirmation)."""
-    report = await get_or_404(session, Report, report_id)
     form = await request.form()
     queue_qs = queue_context(form)
-    try:
+    with refusals(request, keep=("verify-form", form)):
         fields = await _verify_fields(session, report, form)
         if settings.require_second_verification:
             await confirmation.propose(session, report, user=user, **fields)
@@ -90,65 +88,47 @@ async def verify(request: Request, session: SessionDep, settings: SettingsDep, u
             if queue_qs is None:
                 return see_other(f"/incidents/{incident.id}")
         return await _onwards(request, session, report, queue_qs)
-    except check.Invalid as problem:
-        invalid(request, problem)
-        keep_typed(request, "verify-form", form)
-    except ReviewError as problem:
-        error(request, problem.code, **problem.details)
-        keep_typed(request, "verify-form", form)
     return see_other(report_url(report.id, queue_qs))
 
 
 @router.post("/reports/{report_id}/confirm")
-async def confirm(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+async def confirm(request: Request, session: SessionDep, user: CurrentUser, report: ReportDep):
     """A second monitor confirms a proposed verification."""
-    report = await get_or_404(session, Report, report_id)
-    try:
+    with refusals(request):
         incident = await confirmation.confirm(session, report, user=user)
-    except ReviewError as problem:
-        error(request, problem.code)
-        return see_other(f"/reports/{report.id}")
-    notice(request, "confirmed")
-    return see_other(f"/incidents/{incident.id}")
+        notice(request, "confirmed")
+        return see_other(f"/incidents/{incident.id}")
+    return see_other(f"/reports/{report.id}")
 
 
 @router.post("/reports/{report_id}/send-back")
-async def send_back(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+async def send_back(request: Request, session: SessionDep, user: CurrentUser, report: ReportDep):
     """A second monitor does not confirm; the report is open for review again."""
-    report = await get_or_404(session, Report, report_id)
-    try:
+    with refusals(request):
         await confirmation.send_back(session, report, user=user)
         notice(request, "sent_back")
-    except ReviewError as problem:
-        error(request, problem.code)
     return see_other(f"/reports/{report.id}")
 
 
 @router.post("/reports/{report_id}/reject")
-async def reject(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+async def reject(request: Request, session: SessionDep, user: CurrentUser, report: ReportDep):
     """Reject with a reason (the reporter hears the outcome, never the reason)."""
-    report = await get_or_404(session, Report, report_id)
     form = await request.form()
     reasons = [c for c in taxonomy.codes("reject_reason") if c != "duplicate"]
     queue_qs = queue_context(form)
-    try:
+    with refusals(request):
         reason = check.choice(form.get("reason"), N_("Reason"), reasons)
         await review.reject(session, report, user=user, reason=reason)
         notice(request, "rejected")
         return await _onwards(request, session, report, queue_qs)
-    except check.Invalid as problem:
-        invalid(request, problem)
-    except ReviewError as problem:
-        error(request, problem.code)
     return see_other(report_url(report.id, queue_qs))
 
 
 @router.post("/reports/{report_id}/duplicate")
-async def mark_duplicate(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+async def mark_duplicate(request: Request, session: SessionDep, user: CurrentUser, report: ReportDep):
     """Reject as a duplicate of another report (by number or reference code)."""
-    report = await get_or_404(session, Report, report_id)
     form = await request.form()
-    try:
+    with refusals(request):
         raw = check.text(form.get("duplicate_of"), N_("Duplicate of"), required=True, max_length=32)
         if raw.upper().startswith("HW-"):
             original = await session.scalar(select(Report).where(Report.ref_code == raw.upper()))
@@ -160,37 +140,25 @@ async def mark_duplicate(request: Request, session: SessionDep, user: CurrentUse
         await review.reject(session, report, user=user, reason="duplicate", duplicate_of=original)
         notice(request, "duplicate")
         return await _onwards(request, session, report, queue_context(form))
-    except check.Invalid as problem:
-        invalid(request, problem)
-    except ReviewError as problem:
-        error(request, problem.code)
     return see_other(report_url(report.id, queue_context(form)))
 
 
 @router.post("/reports/{report_id}/ask")
-async def ask(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+async def ask(request: Request, session: SessionDep, user: CurrentUser, report: ReportDep):
     """Send the reporter a question through the bot; the report waits for the answer."""
-    report = await get_or_404(session, Report, report_id)
     form = await request.form()
-    try:
+    with refusals(request):
         question = check.text(form.get("question"), N_("Question"), required=True,
                               max_length=review.MAX_QUESTION_LENGTH)
         await review.ask_reporter(session, report, user=user, question=question)
         notice(request, "asked")
         return await _onwards(request, session, report, queue_context(form))
-    except check.Invalid as problem:
-        invalid(request, problem)
-    except ReviewError as problem:
-        error(request, problem.code)
-    except ReporterUnreachable:
-        error(request, "reporter_unreachable")
     return see_other(report_url(report.id, queue_context(form)))
 
 
 @router.post("/reports/{report_id}/not-related")
-async def not_related(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+async def not_related(request: Request, session: SessionDep, user: CurrentUser, report: ReportDep):
     """Say that a proposed duplicate is about another event: it is not proposed again."""
-    report = await get_or_404(session, Report, report_id)
     form = await request.form()
     other = await get_or_404(session, Report, str(form.get("other") or ""))
     if other.id != report.id:

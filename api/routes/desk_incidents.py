@@ -9,8 +9,9 @@ from sqlmodel import select
 from api.deps import SessionDep
 from api.desk import validation as check
 from api.desk.messages import FIELD_LABELS
-from api.desk.deps import CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
-from api.desk.templating import error, invalid, keep_typed, notice, render, see_other, typed_values
+from api.desk.deps import CsrfChecked, CurrentUser, DeskHTTPError, IncidentDep
+from api.desk.refusals import refusals
+from api.desk.templating import keep_typed, notice, render, see_other, typed_values
 from harmwatch.i18n import N_
 from harmwatch.incidents import lifecycle, provenance
 from harmwatch.incidents import service as incidents
@@ -49,9 +50,8 @@ async def incident_list(request: Request, session: SessionDep, user: CurrentUser
 
 
 @router.get("/incidents/{incident_id}")
-async def incident_page(request: Request, session: SessionDep, user: CurrentUser, incident_id: str):
+async def incident_page(request: Request, session: SessionDep, user: CurrentUser, incident: IncidentDep):
     """One incident with its reports and the counts they suggest."""
-    incident = await get_or_404(session, Incident, incident_id)
     if incident.state == IncidentState.MERGED:
         survivor = await lifecycle.survivor_id(session, incident.id)
         if survivor is not None:
@@ -95,11 +95,10 @@ def _changes(form, incident: Incident) -> dict:
 
 
 @router.post("/incidents/{incident_id}")
-async def incident_save(request: Request, session: SessionDep, user: CurrentUser, incident_id: str):
+async def incident_save(request: Request, session: SessionDep, user: CurrentUser, incident: IncidentDep):
     """Save the monitor's edits (ranges checked: minimum ≤ maximum, none negative)."""
-    incident = await get_or_404(session, Incident, incident_id)
     form = await request.form()
-    try:
+    with refusals(request) as refusal:
         changes = _changes(form, incident)
         version = str(form.get("version") or "")
         if version != incidents.version_of(incident):
@@ -107,26 +106,18 @@ async def incident_save(request: Request, session: SessionDep, user: CurrentUser
         if changes:
             await incidents.update(session, incident, actor=actor_of(user), changes=changes, version=version)
         notice(request, "incident_saved")
-    except check.Invalid as problem:
-        invalid(request, problem)
+    if refusal and refusal.code != "stale":  # a stale form shows the current version instead
         keep_typed(request, "incident-form", form)
-    except IncidentError as problem:
-        error(request, problem.code, field=problem.field, **problem.details)
-        if problem.code != "stale":  # a stale form shows the current version instead
-            keep_typed(request, "incident-form", form)
     return see_other(f"/incidents/{incident.id}")
 
 
 @router.post("/incidents/{incident_id}/{action}")
-async def incident_publish(request: Request, session: SessionDep, user: CurrentUser, incident_id: str,
-                           action: str):
+async def incident_publish(request: Request, session: SessionDep, user: CurrentUser, action: str,
+                           incident: IncidentDep):
     """Publish the incident for the NGO API (withdrawing is desk_lifecycle's, with a reason)."""
     if action != "publish":
         raise DeskHTTPError(404)
-    incident = await get_or_404(session, Incident, incident_id)
-    try:
+    with refusals(request):
         await lifecycle.publish(session, incident, actor=actor_of(user))
         notice(request, "published")
-    except IncidentError as problem:
-        error(request, problem.code)
     return see_other(f"/incidents/{incident.id}")

@@ -9,18 +9,16 @@ from fastapi import APIRouter, Request
 from api.deps import SessionDep
 from api.desk.flow import queue_context, queue_url, report_url
 from api.desk.queue_filters import parse_filter, query_string
-from api.desk.deps import CsrfChecked, CurrentUser, get_or_404
-from api.desk.deps import ident
+from api.desk.deps import CsrfChecked, CurrentUser, ReportDep, ident
 from api.desk import validation as check
-from api.desk.templating import error, flash, invalid, notice, render, see_other
+from api.desk.refusals import refusals
+from api.desk.templating import error, flash, notice, render, see_other
 from harmwatch.i18n import N_
 from harmwatch.reporters.service import track_records
 from harmwatch.reports.enums import ReportStatus
-from harmwatch.reports.models import Report
 from harmwatch.accounts.models import User
-from harmwatch.review import bulk, collaboration, queue
+from harmwatch.review import bulk, collaboration, confirmation, queue
 from harmwatch.review import service as review
-from harmwatch.review.service import ReviewError
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 @router.get("/")
@@ -33,6 +31,7 @@ async def queue_page(request: Request, session: SessionDep, user: CurrentUser, a
         "page": page,
         "names": await queue.reviewer_names(session, page.reports),
         "records": await track_records(session, (r.reporter_id for r in page.reports)),
+        "proposed": await confirmation.proposed_among(session, page.reports),
         "params": request.query_params,
         "query_string": lambda **c: query_string(request.query_params, **c),
         "statuses": [s.value for s in ReportStatus],
@@ -46,31 +45,24 @@ async def queue_page(request: Request, session: SessionDep, user: CurrentUser, a
 
 
 @router.post("/reports/{report_id}/claim")
-async def claim(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+async def claim(request: Request, session: SessionDep, user: CurrentUser, report: ReportDep):
     """Take the report for review (30 minutes, renewed by claiming again)."""
-    report = await get_or_404(session, Report, report_id)
     queue_qs = queue_context(await request.form())
-    try:
+    with refusals(request):
         await review.claim(session, report, user=user)
-    except ReviewError as problem:
-        error(request, problem.code)
-    else:
         notice(request, "claimed")
     return see_other(report_url(report.id, queue_qs))
 
 
 @router.post("/reports/{report_id}/release")
-async def release(request: Request, session: SessionDep, user: CurrentUser, report_id: str):
+async def release(request: Request, session: SessionDep, user: CurrentUser, report: ReportDep):
     """Give the report back to the queue."""
-    report = await get_or_404(session, Report, report_id)
     queue_qs = queue_context(await request.form())
-    try:
+    with refusals(request):
         await review.release(session, report, user=user)
-    except ReviewError as problem:
-        error(request, problem.code)
-        return see_other(report_url(report.id, queue_qs))
-    notice(request, "released")
-    return see_other(queue_url(queue_qs))
+        notice(request, "released")
+        return see_other(queue_url(queue_qs))
+    return see_other(report_url(report.id, queue_qs))
 
 
 async def _bulk_form(request: Request, session) -> tuple[list, str, User | None, str | None] | None:
@@ -127,13 +119,10 @@ async def filter_save(request: Request, session: SessionDep, user: CurrentUser):
     """Save the queue's current filters under a name (the same name replaces them)."""
     form = await request.form()
     queue_qs = queue_context(form) or ""
-    try:
+    with refusals(request):
         name = check.text(form.get("name"), N_("Name"), required=True, max_length=64)
-    except check.Invalid as problem:
-        invalid(request, problem)
-        return see_other(queue_url(queue_qs))
-    await queue.save_filter(session, user_id=user.id, name=name, query=queue_qs)
-    notice(request, "filter_saved", name=name)
+        await queue.save_filter(session, user_id=user.id, name=name, query=queue_qs)
+        notice(request, "filter_saved", name=name)
     return see_other(queue_url(queue_qs))
 
 

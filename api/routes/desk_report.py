@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from api.deps import SessionDep, SettingsDep
 from api.desk import answers
-from api.desk.deps import AdminUser, CsrfChecked, CurrentUser, DeskHTTPError, get_or_404
+from api.desk.deps import AdminUser, CsrfChecked, CurrentUser, DeskHTTPError, ReportDep, get_or_404
 from api.desk.templating import environment, places_of, render, request_language, typed_values
 from api.desk.flow import queue_filter
 from harmwatch.accounts.models import User
@@ -62,9 +62,8 @@ def map_link(lat: float | None, lon: float | None) -> str | None:
 
 @router.get("/reports/{report_id}")
 async def report_page(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
-                      report_id: str, queue_qs: str | None = None):
+                      report: ReportDep, queue_qs: str | None = None):
     """One report, with everything a monitor needs to decide."""
-    report = await get_or_404(session, Report, report_id)
     lang = user.lang
     gazetteer = places_of(request)
     reporter = await session.get(Reporter, report.reporter_id) if report.reporter_id else None
@@ -103,7 +102,7 @@ async def report_page(request: Request, session: SessionDep, settings: SettingsD
         "claim_seconds": review.claim_seconds_left(report, review.utcnow()),
         "claim_ttl": int(review.CLAIM_TTL.total_seconds()),
         "mine": mine,
-        "proposal": confirmation.proposal_of(report),
+        "proposal": await confirmation.proposal_of(session, report),
         "second_verification": settings.require_second_verification,
         "map_link": map_link(report.lat, report.lon),
         "count_names": COUNT_NAMES,

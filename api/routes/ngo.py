@@ -25,6 +25,7 @@ from harmwatch.audit.service import head
 from harmwatch.exports import changes, reference, service
 from harmwatch.exports.cursor import CursorSigner
 from harmwatch.exports.publication import Publication
+from harmwatch.errors import MESSAGES
 from harmwatch.exports.service import FILE_NAMES, MEDIA_TYPES, CursorError, ExportFormat
 from harmwatch.i18n import LANGUAGES, N_, gettext
 from harmwatch.incidents import lifecycle
@@ -36,19 +37,6 @@ router = APIRouter(prefix="/api/v1", tags=["NGO API"], route_class=NgoRoute,
 # HASH:LENGTH of the audit chain when the response was made: `harmwatch audit verify --expect` it.
 AUDIT_HEADER = "X-Harmwatch-Audit-Head"
 MERGED_MESSAGE = N_("This incident was merged into another one: read the incident in merged_into.")
-CURSOR_ERRORS = {
-    "invalid": N_("This cursor is not valid: pass next_cursor exactly as you received it."),
-    "expired": N_("This cursor has expired: start again without it, or use updated_since."),
-    "other_filters": N_("This cursor was made for other filters: keep the filters while paging."),
-    "future": N_("This cursor is ahead of every change here: it comes from another database, or from before "
-                 "a restore. Start again without it."),
-}
-POSITION_ERRORS = {
-    "invalid": N_("This position is not valid: pass next_position exactly as you received it."),
-    "other_filters": N_("This position was made for other filters: keep the filters from one call to the next."),
-    "future": N_("This position is ahead of every change here: it comes from another database, or from before "
-                 "a restore. Start again without it."),
-}
 LIST_CONTENT = {
     "application/json": {"schema": {"$ref": "#/components/schemas/IncidentPage"}},
     "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
@@ -104,7 +92,7 @@ async def list_incidents(params: Annotated[IncidentQuery, Query()], session: Ses
         page = await service.page(session, signer, params.filters(), cursor=params.cursor, limit=params.limit,
                                   lang=lang, publication=Publication.from_settings(settings))
     except CursorError as error:
-        raise ApiError(400, f"cursor_{error.code}", CURSOR_ERRORS[error.code], parameter="cursor") from None
+        raise ApiError(400, f"cursor_{error.code}", MESSAGES[f"cursor_{error.code}"], parameter="cursor") from None
     anchor = await head(session)
     response.headers[AUDIT_HEADER] = str(anchor)
     return {"data": page.records, "next_cursor": page.next_cursor, "audit_head": str(anchor)}
@@ -139,7 +127,7 @@ async def list_changes(params: Annotated[ChangesQuery, Query()], session: Sessio
         page = await changes.changes(session, signer, params.filters(), after=params.after, limit=params.limit,
                                      lang=params.lang or accept)
     except CursorError as error:
-        raise ApiError(400, f"position_{error.code}", POSITION_ERRORS[error.code], parameter="after") from None
+        raise ApiError(400, f"position_{error.code}", MESSAGES[f"position_{error.code}"], parameter="after") from None
     response.headers[AUDIT_HEADER] = str(await head(session))
     return {"data": page.changes, "next_position": page.next_position, "more": page.more}
 

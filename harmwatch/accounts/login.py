@@ -21,6 +21,7 @@ from harmwatch.accounts.models import LoginSession, Role, User
 from harmwatch.accounts.service import hash_password, verify_password
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
+from harmwatch.errors import DomainError
 from harmwatch.settings import Settings
 
 DESK_ROLES = frozenset({Role.ADMIN, Role.MONITOR})
@@ -33,13 +34,17 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_hex(16))
 
 
-class LoginRefused(Exception):
+class LoginRefused(DomainError):
     """`code`: bad_credentials, bad_code, throttled, not_for_desk, inactive.
     `minutes`: how long to wait when throttled; `scope`: account or address."""
 
     def __init__(self, code: str, *, minutes: int | None = None, scope: str | None = None) -> None:
-        super().__init__(code)
-        self.code, self.minutes, self.scope = code, minutes, scope
+        super().__init__(code, **({"minutes": minutes} if minutes is not None else {}))
+        self.minutes, self.scope = minutes, scope
+
+    @property
+    def message_code(self) -> str:
+        return f"throttled_{self.scope}" if self.code == "throttled" else self.code
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlmodel import select
 from harmwatch.accounts.models import ApiToken, Role, User
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
+from harmwatch.errors import DomainError
 from harmwatch.settings import get_settings
 
 # Verifications at once, per process: a burst of log-ins must leave a core to everything else.
@@ -27,12 +28,8 @@ MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "hw_"
 
 
-class AccountError(Exception):
-    """A request about accounts that cannot be carried out; `code` says why."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class AccountError(DomainError):
+    """A request about accounts that cannot be carried out."""
 
 
 @cache

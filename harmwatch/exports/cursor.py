@@ -11,15 +11,13 @@ from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from harmwatch.errors import DomainError
+
 CURSOR_MAX_AGE_SECONDS = 24 * 3600
 
 
-class CursorError(Exception):
+class CursorError(DomainError):
     """A cursor or position that cannot be used; `code` is invalid, expired, other_filters or future."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -6,21 +6,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from harmwatch.errors import DomainError
 from harmwatch.i18n import gettext, ngettext
 
 
-class AnswerError(ValueError):
-    """An answer the engine refused. `msgid` is an N_() English message with %(name)s
-    placeholders filled from `params`; with `msgid_plural`, `n` chooses the form."""
+class AnswerError(DomainError, ValueError):
+    """An answer the engine refused. Unlike the services' refusals, each carries its own message:
+    `msgid` is an N_() English message with %(name)s placeholders filled from `params`; with
+    `msgid_plural`, `n` chooses the form."""
 
     def __init__(self, msgid: str, *, msgid_plural: str | None = None, n: int | None = None,
                  candidates: Sequence[Any] = (), **params: Any) -> None:
-        self.msgid = msgid
+        super().__init__("answer_refused", **params)
+        self._msgid = msgid
         self.msgid_plural = msgid_plural
         self.n = n
-        self.params = params
         self.candidates = tuple(candidates)
-        super().__init__(self.text("en"))  # English (the msgid itself) for logs and tracebacks
+        self.args = (self.text("en"),)  # English (the msgid itself) for logs and tracebacks
+
+    @property
+    def msgid(self) -> str:
+        return self._msgid
 
     def text(self, lang: str) -> str:
         """The message in a language, placeholders filled."""

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from harmwatch.errors import DomainError
 
 
-class IncidentError(Exception):
-    """A change that cannot be made; `code` names why, `field` the field at fault (if one),
-    `details` the rest, for the desk to translate."""
-
-    def __init__(self, code: str, *, field: str | None = None, **details: Any) -> None:
-        super().__init__(code)
-        self.code, self.field, self.details = code, field, details
+class IncidentError(DomainError):
+    """A change to an incident that cannot be made; `field` (a param) names the field at fault."""

@@ -10,13 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from harmwatch.database import utcnow
+from harmwatch.errors import DomainError
 from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Report, ReportMessage
 
 
-class ReporterUnreachable(Exception):
+class ReporterUnreachable(DomainError):
     """The reporter used /forget (or the report has no reporter): nobody can be messaged."""
+
+    def __init__(self) -> None:
+        super().__init__("reporter_unreachable")
 
 
 async def _reporter(session: AsyncSession, report: Report) -> Reporter | None:

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from harmwatch.errors import DomainError
 from harmwatch.i18n import N_, to_ascii_digits
 
 REQUIRED_COLUMNS = ("pcode", "name", "parent_pcode", "level")
@@ -20,16 +21,20 @@ MAX_NAME_LENGTH = 128
 LEVELS = (1, 2, 3, 4)  # admin-1 (governorate, oblast) … admin-4 (community, town, village)
 
 
-class PlaceImportError(ValueError):
+class PlaceImportError(DomainError, ValueError):
     """A gazetteer CSV that cannot be imported, and the line (1 = the header) that says why.
-    `message` is a msgid with `%(name)s` placeholders, filled from `params`, so front-ends
-    can show it translated."""
+    Each carries its own message: `message` is a msgid with `%(name)s` placeholders, filled from
+    `params`, so front-ends can show it translated."""
 
     def __init__(self, line: int, message: str, **params: object) -> None:
+        super().__init__("bad_gazetteer_file", **params)
         self.line = line
         self.message = message
-        self.params = params
-        super().__init__(f"line {line}: {message % params if params else message}")
+        self.args = (f"line {line}: {message % params if params else message}",)
+
+    @property
+    def msgid(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True, slots=True)

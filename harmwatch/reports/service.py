@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
+from harmwatch.errors import DomainError
 from harmwatch.forms import frame, get_form, is_complete, settle
 from harmwatch.forms.model import PENDING, Kind
 from harmwatch.privacy import crockford
@@ -21,8 +22,11 @@ from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Draft, Media, Report
 
 
-class DraftIncomplete(Exception):
+class DraftIncomplete(DomainError):
     """A required question is still unanswered."""
+
+    def __init__(self) -> None:
+        super().__init__("draft_incomplete")
 
 
 def new_ref_code() -> str:

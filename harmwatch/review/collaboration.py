@@ -14,6 +14,7 @@ from harmwatch.accounts.login import DESK_ROLES
 from harmwatch.accounts.models import User
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
+from harmwatch.errors import DomainError
 from harmwatch.reports.models import Report, ReportMessage
 from harmwatch.review.models import Comment, Notice
 
@@ -21,12 +22,8 @@ MAX_COMMENT_LENGTH = 4000
 MENTION = re.compile(r"(?<![\w@])@([\w.-]{1,64})")
 
 
-class CollaborationError(Exception):
-    """`code` names why, for the desk to translate."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class CollaborationError(DomainError):
+    """An assignment or a comment that cannot be made."""
 
 
 def _actor(user: User) -> str:

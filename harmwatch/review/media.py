@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from harmwatch.errors import DomainError
 from harmwatch.files import replace_with
 from harmwatch.reports.models import Media
 
@@ -30,13 +31,17 @@ _TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
               6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90}
 
 
-class MediaUnavailable(Exception):
-    """No safe copy can be shown. `reason`: not_an_image, missing, too_large or unreadable;
-    for too_large, `size` is (width, height) as the file's header claims."""
+class MediaUnavailable(DomainError):
+    """No safe copy can be shown. `reason` (the code): not_an_image, missing, too_large or
+    unreadable; for too_large, `size` is (width, height) as the file's header claims."""
 
     def __init__(self, reason: str, size: tuple[int, int] | None = None) -> None:
         super().__init__(reason)
         self.reason, self.size = reason, size
+
+    @property
+    def message_code(self) -> str:
+        return "media_unavailable"
 
 
 @dataclass(frozen=True)

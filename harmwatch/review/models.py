@@ -1,15 +1,17 @@
 """What monitors keep among themselves: pairs of reports that are not duplicates (so the desk
 stops proposing them), internal comments, and the notices that tell a monitor something
-happened. None of it is ever exported or sent to a reporter."""
+happened, and the verifications waiting for a second monitor. None of it is ever exported or
+sent to a reporter."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from harmwatch.database import utcnow
+from harmwatch.database import JSONType, utcnow
 
 
 class NotRelated(SQLModel, table=True):
@@ -67,3 +69,23 @@ class SavedFilter(SQLModel, table=True):
     name: str = Field(sa_type=sa.String(64))
     query: str = Field(default="", sa_type=sa.String(2000))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class VerificationProposal(SQLModel, table=True):
+    """A verification one monitor proposed, waiting for a second monitor to confirm it or send it
+    back (HARMWATCH_REQUIRE_SECOND_VERIFICATION); gone once the report is decided."""
+
+    __tablename__ = "verification_proposals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", ondelete="CASCADE", unique=True)
+    proposed_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL", index=True)
+    proposed_by_name: str = Field(sa_type=sa.String(64))
+    grade: str = Field(sa_type=sa.String(16))
+    # No foreign key: an incident that is gone when the proposal is confirmed is refused by name
+    # ("incident_gone"), not silently turned into "a new incident". None: a new incident.
+    incident_id: int | None = None
+    corroboration: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType,
+                                          sa_column_kwargs={"nullable": False})
+    assessment: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType, sa_column_kwargs={"nullable": False})
+    proposed_at: datetime = Field(default_factory=utcnow)

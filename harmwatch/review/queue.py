@@ -17,7 +17,7 @@ from harmwatch.accounts.models import User
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.reports.models import Report
-from harmwatch.review.models import SavedFilter
+from harmwatch.review.models import SavedFilter, VerificationProposal
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # counting further only costs time: "1000+" says enough
@@ -43,6 +43,7 @@ class QueueFilter:
     pseudonym: str | None = None
     text: str | None = None
     assigned_to: int | None = None  # a monitor's id: the reports handed to them
+    awaiting_confirmation: bool = False  # only verifications proposed for a second monitor's confirmation
     sort: str = "newest"
 
 
@@ -104,6 +105,8 @@ def conditions(session: AsyncSession, f: QueueFilter) -> list[sa.ColumnElement[b
         where.append(Report.reporter_id == reporter)
     if f.assigned_to is not None:
         where.append(Report.assigned_to_id == f.assigned_to)
+    if f.awaiting_confirmation:
+        where.append(sa.exists().where(VerificationProposal.report_id == Report.id))
     if f.text and f.text.strip():
         where.append(_text_condition(session, f.text))
     return where

@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from harmwatch.accounts.models import User
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
+from harmwatch.errors import DomainError
 from harmwatch.incidents import coherence, lifecycle
 from harmwatch.incidents.assessed import assessed_values
 from harmwatch.incidents.errors import IncidentError
@@ -22,28 +24,17 @@ from harmwatch.messaging import service as messaging
 from harmwatch.review import collaboration
 from harmwatch.reports.enums import Corroboration, Grade, RejectReason, ReportStatus
 from harmwatch.reports.models import Report, ReportMessage
+from harmwatch.review.models import VerificationProposal
+from harmwatch.review.states import ALLOWED, DECIDED
 
 S = ReportStatus
-ALLOWED: dict[S, frozenset[S]] = {
-    S.SUBMITTED: frozenset({S.IN_REVIEW}),
-    S.IN_REVIEW: frozenset({S.VERIFIED, S.REJECTED, S.NEEDS_INFO, S.SUBMITTED}),
-    S.NEEDS_INFO: frozenset({S.IN_REVIEW, S.REJECTED}),
-    S.VERIFIED: frozenset({S.IN_REVIEW}),
-    S.REJECTED: frozenset({S.IN_REVIEW}),
-}
-DECIDED = frozenset({S.VERIFIED, S.REJECTED})
 CLAIM_TTL = timedelta(minutes=30)
 MAX_QUESTION_LENGTH = 1000
 MAX_REASON_LENGTH = 1000
 
 
-class ReviewError(Exception):
-    """A decision that cannot be made; `code` names why, for the desk to translate."""
-
-    def __init__(self, code: str, **details: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.details = details
+class ReviewError(DomainError):
+    """A decision on a report that cannot be made."""
 
 
 def actor_of(user: User) -> str:
@@ -88,7 +79,7 @@ def check_assessment(report: Report, assessment: dict[str, Any] | None) -> None:
     try:
         coherence.check_counts(assessed_values(assessed))
     except IncidentError as problem:
-        raise ReviewError(problem.code, field=problem.field, **problem.details) from None
+        raise ReviewError(problem.code, **problem.params) from None
 
 
 def claim_is_live(report: Report, now: datetime) -> bool:
@@ -100,6 +91,20 @@ def claim_seconds_left(report: Report, now: datetime) -> int:
     if not claim_is_live(report, now):
         return 0
     return int((report.claimed_until - now).total_seconds())
+
+
+def check_verification(report: Report, *, user: User, incident: Incident | None = None,
+                       assessment: dict[str, Any] | None = None, now: datetime | None = None) -> None:
+    """What verifying needs, checked before anything changes (by `verify`, and by the four-eyes
+    proposal): the user's live claim, an incident the report may join, coherent assessed counts."""
+    _require_claim(report, user, now or utcnow())
+    _check_incident(report, incident)
+    check_assessment(report, assessment)
+
+
+async def _drop_proposal(session: AsyncSession, report: Report) -> None:
+    """A decided report waits for no confirmation any more (confirmation.py's record)."""
+    await session.execute(sa.delete(VerificationProposal).where(VerificationProposal.report_id == report.id))
 
 
 def _require_claim(report: Report, user: User, now: datetime) -> None:
@@ -149,9 +154,7 @@ async def verify(
 ) -> Incident:
     """Verify a claimed report with a grade, into `incident` or a new one made from it."""
     grade = Grade(grade)
-    _require_claim(report, user, now or utcnow())
-    _check_incident(report, incident)
-    check_assessment(report, assessment)
+    check_verification(report, user=user, incident=incident, assessment=assessment, now=now)
     before = _move(report, S.VERIFIED)
     report.grade = grade.value
     report.reviewed_by_id, report.reviewed_at = user.id, utcnow()
@@ -166,6 +169,7 @@ async def verify(
         report.incident_id = incident.id
     else:
         await incidents.add_report(session, incident, report, actor=actor_of(user))
+    await _drop_proposal(session, report)
     await _log(session, report, user, "report.verified", before, grade=grade.value, incident_id=incident.id)
     await messaging.notify_outcome(session, report)
     return incident
@@ -190,6 +194,7 @@ async def reject(
     report.duplicate_of_id = duplicate_of.id if duplicate_of else None
     report.reviewed_by_id, report.reviewed_at = user.id, utcnow()
     report.claimed_by_id = report.claimed_until = None
+    await _drop_proposal(session, report)
     await session.flush()
     await _log(session, report, user, "report.rejected", before, reason=reason.value,
                duplicate_of=report.duplicate_of_id)

@@ -3,26 +3,11 @@ reporter's language, beside "I don't know"."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from bot import render
-from harmwatch import deployment as deployments
 from harmwatch.deployment import DEFAULT
 from harmwatch.forms import forms_for
 from harmwatch.i18n import gettext
 from harmwatch.places.gazetteer import Gazetteer, builtin_rows
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "examples" / "ukraine.toml"
-
-
-@pytest.fixture
-def ukraine():
-    loaded = deployments.load(EXAMPLE)
-    loaded.activate()
-    yield loaded
-    DEFAULT.activate()
 
 
 def test_the_attribution_buttons_are_the_parties_and_i_dont_know(ukraine):

@@ -1,5 +1,6 @@
 """The audit log is a hash chain: any edited or deleted row is found and named."""
 
+import pytest
 import sqlalchemy as sa
 
 from harmwatch.audit.models import AuditEvent
@@ -23,26 +24,21 @@ async def test_each_row_links_to_the_previous_hash(database):
     assert check.ok and check.checked == 3
 
 
-async def test_edited_row_is_named(database):
+# An edited row is named; a deleted row breaks the chain at the next row.
+@pytest.mark.parametrize(("tampering", "first_bad_id"), [
+    ("UPDATE audit_events SET actor = 'user:mallory' WHERE id = 2", 2),
+    ("DELETE FROM audit_events WHERE id = 2", 3),
+], ids=["edited_row_is_named", "deleted_row_breaks_the_chain_at_the_next_row"])
+async def test_tampering_is_found_at_the_first_row_that_no_longer_links(database, tampering, first_bad_id):
     await _three_events(database)
     async with database.transaction() as session:
-        await session.execute(sa.text("UPDATE audit_events SET actor = 'user:mallory' WHERE id = 2"))
+        await session.execute(sa.text(tampering))
     async with database.transaction() as session:
         check = await verify_chain(session)
-    assert not check.ok and check.first_bad_id == 2
-
-
-async def test_deleted_row_breaks_the_chain_at_the_next_row(database):
-    await _three_events(database)
-    async with database.transaction() as session:
-        await session.execute(sa.text("DELETE FROM audit_events WHERE id = 2"))
-    async with database.transaction() as session:
-        check = await verify_chain(session)
-    assert not check.ok and check.first_bad_id == 3
+    assert not check.ok and check.first_bad_id == first_bad_id
 
 
 async def test_prev_hash_is_unique_so_the_chain_cannot_fork(database):
-    import pytest
     from sqlalchemy.exc import IntegrityError
 
     await _three_events(database)

@@ -20,15 +20,6 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "examples" / "ukraine
 TODAY = date(2026, 11, 20)
 
 
-@pytest.fixture
-def ukraine():
-    """The example deployment, active for this test only (its level names, its terms)."""
-    loaded = deployments.load(EXAMPLE)
-    loaded.activate()
-    yield loaded
-    DEFAULT.activate()
-
-
 def test_the_example_loads_with_every_key(ukraine):
     assert (ukraine.country_iso3, ukraine.country_name) == ("UKR", "Ukraine")
     assert ukraine.earliest_date == date(2014, 2, 20)

@@ -10,6 +10,7 @@ from harmwatch.incidents.models import Incident
 from harmwatch.messaging.models import OutboxMessage
 from harmwatch.reporters.service import forget
 from harmwatch.reports.models import Report, ReportMessage
+from harmwatch.review import confirmation
 from harmwatch.review import service as review
 from tests.api.desk.conftest import log_in, post
 from tests.factories import make_report, make_reporter, make_user
@@ -135,7 +136,11 @@ async def test_second_monitor_must_confirm_when_required(app, client, database, 
     await post(client, f"/reports/{report.id}/verify", {"grade": "fair"})
     async with database.transaction() as session:
         stored = await session.get(Report, report.id)
-        assert stored.status == "in_review" and stored.assessment["proposed_verification"]["grade"] == "fair"
+        proposal = await confirmation.proposal_of(session, stored)
+        assert stored.status == "in_review" and (proposal.grade, proposal.proposed_by_name) == ("fair", "mona")
+        assert "proposed_verification" not in stored.assessment  # a record of its own, not hidden in the answers
+    waiting = (await client.get("/?status=all&awaiting=confirmation")).text
+    assert f'href="/reports/{report.id}' in waiting and "awaiting confirmation" in waiting
     await post(client, f"/reports/{report.id}/confirm")
     assert "A second monitor must confirm" in (await client.get(f"/reports/{report.id}")).text
     transport = httpx.ASGITransport(app=app)
@@ -146,7 +151,7 @@ async def test_second_monitor_must_confirm_when_required(app, client, database, 
     async with database.transaction() as session:
         stored = await session.get(Report, report.id)
         assert stored.status == "verified" and stored.assessment["confirmed_by"] == "omar"
-        assert "proposed_verification" not in stored.assessment
+        assert await confirmation.proposal_of(session, stored) is None
 
 
 async def test_assessment_is_shown_beside_the_reporters_answers(as_monitor, database, settings):

@@ -78,5 +78,5 @@ async def test_assessed_counts_must_hold_the_reports_parts(database):
         with pytest.raises(ReviewError) as error:
             await review.verify(session, report, user=monitor, grade="fair",
                                 assessment={"normalised": {"killed": {"min": 1, "max": 2}}})
-        assert (error.value.code, error.value.details["field"]) == ("part_above_total", "children_killed_min")
+        assert (error.value.code, error.value.field) == ("part_above_total", "children_killed_min")
         assert report.status == "in_review" and report.incident_id is None
