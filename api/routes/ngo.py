@@ -21,7 +21,7 @@ from api.routes.ngo_errors import ERROR_RESPONSES, ApiError, ErrorBody, NgoRoute
 from api.routes.ngo_params import ChangesQuery, Format, IncidentQuery, LanguageQuery, PlacesQuery, TaxonomyQuery
 from api.routes.ngo_schemas import (CSV_EXAMPLE, GEOJSON_SCHEMA, ChangePage, IncidentPage, IncidentRecord, PlaceList,
                                     Taxonomy)
-from harmwatch.audit.service import head
+from harmwatch.audit.service import AuditHead, head
 from harmwatch.exports import changes, reference, service
 from harmwatch.exports.cursor import CursorSigner
 from harmwatch.exports.publication import Publication
@@ -95,7 +95,8 @@ async def list_incidents(params: Annotated[IncidentQuery, Query()], session: Ses
         raise ApiError(400, f"cursor_{error.code}", MESSAGES[f"cursor_{error.code}"], parameter="cursor") from None
     anchor = await head(session)
     response.headers[AUDIT_HEADER] = str(anchor)
-    return {"data": page.records, "next_cursor": page.next_cursor, "audit_head": str(anchor)}
+    return {"data": page.records, "next_cursor": page.next_cursor, "audit_head": str(anchor),
+            "audit": _anchor(anchor)}
 
 
 async def _refuse_unknown_places(session: SessionDep, params: IncidentQuery) -> None:
@@ -128,8 +129,14 @@ async def list_changes(params: Annotated[ChangesQuery, Query()], session: Sessio
                                      lang=params.lang or accept)
     except CursorError as error:
         raise ApiError(400, f"position_{error.code}", MESSAGES[f"position_{error.code}"], parameter="after") from None
-    response.headers[AUDIT_HEADER] = str(await head(session))
-    return {"data": page.changes, "next_position": page.next_position, "more": page.more}
+    anchor = await head(session)
+    response.headers[AUDIT_HEADER] = str(anchor)
+    return {"data": page.changes, "next_position": page.next_position, "more": page.more, "audit": _anchor(anchor)}
+
+
+def _anchor(anchor: AuditHead) -> dict[str, Any]:
+    """The audit head in a JSON body, beside the header that carries it as HASH:LENGTH."""
+    return {"head": anchor.hash, "length": anchor.length}
 
 
 class MergedPointer(ErrorBody):

@@ -34,6 +34,15 @@ IncidentRecord = create_model(
 )
 
 
+class AuditAnchor(BaseModel):
+    """The audit chain's head when this page was made: the X-Harmwatch-Audit-Head header's
+    HASH:LENGTH, in the body, for `harmwatch audit verify --expect HASH:LENGTH`."""
+
+    head: str = Field(description="The hash of the audit log's last entry (64 hex digits).",
+                      examples=["3f1c0d...e9a0"])
+    length: int = Field(description="How many entries the audit log had then.", examples=[1207])
+
+
 class IncidentPage(BaseModel):
     """One page of the incident feed, oldest change first."""
 
@@ -42,6 +51,8 @@ class IncidentPage(BaseModel):
                                     "nothing more now (to follow later changes, use /changes).", examples=["WyIyMDI2LTExLTIxVDA5OjMw..."])
     audit_head: str = Field(description="The audit chain's head (HASH:LENGTH) when this page was made, as in "
                             "the X-Harmwatch-Audit-Head header.", examples=["3f1c...e9a0:1207"])
+    audit: AuditAnchor = Field(description="The same head as an object: its hash and length.",
+                               examples=[{"head": "3f1c0d...e9a0", "length": 1207}])
 
 
 class Tombstone(BaseModel):
@@ -65,6 +76,8 @@ class ChangePage(BaseModel):
     next_position: str = Field(description="Pass it as `after` next time (now if `more`, else later): it never "
                                "expires.", examples=["WzEyMzQ1LDY3OCwiNDRkMTM2..."])
     more: bool = Field(description="More changes are ready now.", examples=[False])
+    audit: AuditAnchor = Field(description="The audit chain's head when this page was made, as in the "
+                               "X-Harmwatch-Audit-Head header.", examples=[{"head": "3f1c0d...e9a0", "length": 1207}])
 
 
 class Place(BaseModel):

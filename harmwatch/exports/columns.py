@@ -9,12 +9,14 @@ built by name, never by position."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Protocol
 
+from harmwatch.forms import FORM_VERSIONS
+from harmwatch.forms.model import Export, Form
 from harmwatch.reports.models import COUNT_NAMES
 
 
@@ -67,23 +69,14 @@ class Column:
     # What a publication rule may hold back here, and what is published then (empty by default).
     detail: Detail | None = field(default=None, kw_only=True)
     coarse: Callable[[Cells], Any] | None = field(default=None, kw_only=True)
+    # A reporter's answer carried in Incident.codes under the column's name (answer_columns).
+    answer: bool = field(default=False, kw_only=True)
 
     @property
     def is_text(self) -> bool:
         """Text in CSV, so a cell that a spreadsheet could run as a formula (see formats.py)."""
         return self.type in ("string", "list")
 
-
-# Multi-valued codes kept on Incident.codes: column name -> taxonomy kind. Anything else in
-# `codes` (free text, unknown keys, unknown values) is never exported.
-LIST_CODES = MappingProxyType({
-    "weapon": "weapon",
-    "objects_hit": "object_hit",
-    "sectors": "sector",
-    "actor_types": "actor_type",
-    "sources": "source",
-})
-SINGLE_CODES = MappingProxyType({"duration": "duration", "resolved": "resolved", "time_of_day": "time_of_day"})
 
 # HXL matches a tag pattern against every column carrying at least its attributes, so totals
 # carry +total (as the HXL dictionary has it) and parts their group: #affected+killed+total
@@ -127,7 +120,7 @@ def _count_columns() -> list[Column]:
     return columns
 
 
-COLUMNS: tuple[Column, ...] = (
+_BEFORE_ANSWERS: tuple[Column, ...] = (
     Column("id", "#event+id", "integer", "The incident's number; stable, never reused.", 1042,
            cell=lambda c: c.column("id")),
     Column("report_type", "#event+category", "string",
@@ -166,6 +159,20 @@ COLUMNS: tuple[Column, ...] = (
            cell=lambda c: c.place_code("adm2_pcode"), detail=Detail.ADM2),
     Column("adm2_name", "#adm2+name", "string", "Admin-2 area name in the language asked for.", "Jebel Saman",
            cell=lambda c: c.place_name("adm2_pcode"), detail=Detail.ADM2),
+    # Below the district, when the place is known that far; held back with the point (a
+    # sensitive event is published to its district at most).
+    Column("adm3_pcode", "#adm3+code", "string", "Admin-3 area (sub-district) OCHA P-code; empty when the place "
+           "is known to the district only.", "SY020000", cell=lambda c: c.place_code("adm3_pcode"),
+           detail=Detail.POINT),
+    Column("adm3_name", "#adm3+name", "string", "Admin-3 area name in the language asked for.", "Jebel Saman",
+           cell=lambda c: c.place_name("adm3_pcode"), detail=Detail.POINT),
+    Column("adm4_pcode", "#adm4+code", "string", "Admin-4 area (community, town or village) P-code, where the "
+           "gazetteer has that level.", "C1007", cell=lambda c: c.place_code("adm4_pcode"), detail=Detail.POINT),
+    Column("adm4_name", "#adm4+name", "string", "Admin-4 area name in the language asked for.", "Aleppo",
+           cell=lambda c: c.place_name("adm4_pcode"), detail=Detail.POINT),
+    Column("location", "#loc+name", "string", "The locality's name: the town or village the place was matched "
+           "to below the district, or what a monitor wrote.", "Aleppo", cell=lambda c: c.text("location"),
+           detail=Detail.POINT),
     Column("lat", "#geo+lat", "number",
            "Latitude (WGS 84), rounded to the precision the monitor chose for exports (2 decimals is "
            "about 1 km). Empty when there is no point.", 36.2, cell=lambda c: c.coordinate("lat"),
@@ -182,23 +189,8 @@ COLUMNS: tuple[Column, ...] = (
            cell=lambda c: c.label("grade")),
     Column("status", "#status", "string", "Review status: always verified (only verified incidents are shared).",
            "verified", cell=lambda c: c.status()),
-    Column("weapon", "#event+weapon", "list", "Weapons, where known (codes; ';' between them in CSV).",
-           ["artillery_shell"], "weapon", cell=lambda c: c.code_cell("weapon")),
-    Column("objects_hit", "#loc+type+hit", "list", "Civilian objects hit (codes).", ["market", "home"], "object_hit",
-           cell=lambda c: c.code_cell("objects_hit")),
-    Column("sectors", "#sector", "list", "Aid sectors affected (codes).", ["food", "health"], "sector",
-           cell=lambda c: c.code_cell("sectors")),
-    Column("actor_types", "#org+type", "list", "Kinds of aid actors affected (codes).", ["local_ngo"], "actor_type",
-           cell=lambda c: c.code_cell("actor_types")),
-    Column("sources", "#meta+source", "list", "Kinds of sources behind the incident (codes).",
-           ["witness", "medical_staff"], "source", cell=lambda c: c.code_cell("sources")),
-    Column("duration", "#access+duration", "string", "How long the constraint lasted (code).", "days", "duration",
-           cell=lambda c: c.code_cell("duration")),
-    Column("resolved", "#status+resolved", "string", "Whether the constraint was resolved: yes, no or unknown.",
-           "no", "resolved", cell=lambda c: c.code_cell("resolved")),
-    Column("time_of_day", "#date+time_of_day", "string", "Part of the day: morning, afternoon, evening or night.",
-           "morning", "time_of_day", cell=lambda c: c.code_cell("time_of_day"), detail=Detail.DAY),
-    *_count_columns(),
+)
+_AFTER_COUNTS: tuple[Column, ...] = (
     Column("summary", "#description", "string", "A summary a monitor wrote for publication; often empty.",
            "Shelling hit the central market in the morning.", cell=lambda c: c.text("summary_public"),
            detail=Detail.SUMMARY),
@@ -206,5 +198,39 @@ COLUMNS: tuple[Column, ...] = (
            "When the incident last changed (UTC). Use it with updated_since to fetch only changes.",
            "2026-11-21T09:30:00Z", cell=lambda c: c.timestamp("updated_at")),
 )
+
+
+def answer_columns(forms: Iterable[Form] | None = None) -> tuple[Column, ...]:
+    """The columns of the answers the forms carry onto incidents (Question.export: the one
+    declaration of each), by their declared order: a question exported in a form is a column
+    here, with no other edit. `forms` defaults to every form version this deployment reads."""
+    declared: dict[str, Export] = {}
+    for form in FORM_VERSIONS.values() if forms is None else forms:
+        for question in form.questions:
+            if question.export is None:
+                continue
+            name = question.exported_as
+            if declared.setdefault(name, question.export) != question.export:
+                raise ValueError(f"the answer column {name} is declared twice, differently")
+    return tuple(_answer_column(name, export)
+                 for name, export in sorted(declared.items(), key=lambda item: (item[1].order, item[0])))
+
+
+def _answer_column(name: str, export: Export) -> Column:
+    return Column(name, export.hxl, "list" if export.listed else "string", export.description, export.example,
+                  export.kind, cell=lambda c: c.code_cell(name), answer=True,
+                  detail=Detail(export.withheld) if export.withheld else None)
+
+
+def public_columns(forms: Iterable[Form] | None = None) -> tuple[Column, ...]:
+    """Every public column in order: the incident's own, the answers' (answer_columns), the counts."""
+    return (*_BEFORE_ANSWERS, *answer_columns(forms), *_count_columns(), *_AFTER_COUNTS)
+
+
+COLUMNS: tuple[Column, ...] = public_columns()
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+# The answers' codes kept on Incident.codes: column name -> taxonomy kind, lists and single codes.
+# Anything else in `codes` (free text, unknown keys, unknown values) is never exported.
+LIST_CODES = MappingProxyType({c.name: c.kind for c in COLUMNS if c.answer and c.type == "list"})
+SINGLE_CODES = MappingProxyType({c.name: c.kind for c in COLUMNS if c.answer and c.type != "list"})
 BY_NAME = MappingProxyType({c.name: c for c in COLUMNS})

@@ -29,6 +29,7 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 VERSION = "2.0.0"
 # Incident columns that hold one code or P-code of another resource.
 FOREIGN_KEYS = (("adm1_pcode", "places", "pcode"), ("adm2_pcode", "places", "pcode"),
+                ("adm3_pcode", "places", "pcode"), ("adm4_pcode", "places", "pcode"),
                 ("report_type", "taxonomy", "code"), ("event_type", "taxonomy", "code"),
                 ("access_constraint", "taxonomy", "code"), ("grade", "taxonomy", "code"),
                 ("geo_precision", "taxonomy", "code"))
@@ -138,7 +139,8 @@ def descriptor(publication: Publication | None = None, *, anchor: AuditHead | No
         "harmwatch": {"publication_rules": _rules(publication),
                       "publication_rules_note": "Incidents of these event types are published coarser: date "
                       "'month' gives the first of the month (time_precision 3, no time_of_day, recorded_on to "
-                      "the month); place 'adm2' gives no point, 'adm1' no point and no admin-2 area; summary "
+                      "the month); place 'adm2' gives no point and nothing below the district (adm3, adm4, "
+                      "location), 'adm1' not the admin-2 area either; summary "
                       "false withholds the summary."},
         "resources": [
             resource("incidents", "Incidents", [_field(c) for c in COLUMNS], ["id"],

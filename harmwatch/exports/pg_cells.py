@@ -52,8 +52,31 @@ def _constant(text: str) -> sa.ColumnElement:
     return sa.literal_column(f"'{text}'", sa.Text)
 
 
+# How close to a half the scaled value may come before _rounded leaves it to to_char: far above
+# the error of one multiplication (about 4e-9 at 180 * 10**5), far below any real half's distance.
+_NEAR_HALF = 1e-6
+
+
 def _rounded(value: sa.ColumnElement, decimals: int) -> sa.ColumnElement:
-    """`value` as Python's repr(round(value, decimals)) writes it."""
+    """`value` as Python's repr(round(value, decimals)) writes it, in float arithmetic: scaled by
+    10**decimals and rounded to a whole number, then divided back. Away from a half the scaled
+    value rounds the way the exact binary value does, and the division (of two exact integers) is
+    the double nearest that decimal, as round() gives; float8 text is then repr's shortest digits
+    (pg_copy sets extra_float_digits), an integer without ".0". Within _NEAR_HALF of a half,
+    to_char (printf's exact rounding) decides. About three times cheaper per cell than to_char."""
+    scale = 10 ** decimals
+    scaled = value * sa.literal_column(f"{scale}.0", sa.Float)
+    whole = sa.func.round(scaled, type_=sa.Float)
+    back = sa.cast(whole / sa.literal_column(f"{scale}.0", sa.Float), sa.Text)
+    near_half = sa.func.abs(scaled - sa.func.floor(scaled) - sa.literal_column("0.5", sa.Float)) < \
+        sa.literal_column(repr(_NEAR_HALF), sa.Float)
+    integral = sa.cast(whole, sa.BigInteger).op("%")(sa.literal_column(str(scale), sa.BigInteger)) == \
+        sa.literal_column("0", sa.BigInteger)
+    return sa.case((near_half, _printed(value, decimals)), (integral, back.concat(_constant(".0"))), else_=back)
+
+
+def _printed(value: sa.ColumnElement, decimals: int) -> sa.ColumnElement:
+    """`value` as Python's repr(round(value, decimals)) writes it, by to_char."""
     if decimals == 0:  # round(x, 0) is still a float: 37.0
         return sa.func.to_char(value, _constant("FM990"), type_=sa.Text).concat(_constant(".0"))
     text = sa.func.to_char(value, _constant(_FORMATS[decimals]), type_=sa.Text)

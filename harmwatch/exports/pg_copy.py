@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from harmwatch.database import Database
-from harmwatch.exports.columns import LIST_CODES, SINGLE_CODES, Column
+from harmwatch.exports.columns import Column
 from harmwatch.exports.formats import CHUNK, csv_head
 from harmwatch.exports.pg_cells import CellSql
 from harmwatch.exports.query import IncidentFilter
@@ -33,7 +33,6 @@ MAX_CODE_VALUES = 10_000
 QUEUE_CHUNKS = 8
 
 _T = Incident.__table__
-_CODE_KEYS = (*LIST_CODES, *SINGLE_CODES)
 _DONE = object()
 
 
@@ -43,14 +42,16 @@ async def _code_cells(connection: AsyncConnection, where: Sequence[sa.ColumnElem
     to export, by the text ->> gives for it. None when there are too many, or when two values
     give the same text but different cells (the string '["home"]' and the list ["home"])."""
     picked = sa.select(sa.type_coerce(_T.c.codes, JSONB).label("codes")).where(*where).distinct().cte("picked")
-    keys = sa.values(sa.column("key", sa.Text), name="keys").data([(key,) for key in _CODE_KEYS])
+    if not builder.answer_keys:
+        return {}
+    keys = sa.values(sa.column("key", sa.Text), name="keys").data([(key,) for key in builder.answer_keys])
     value = picked.c.codes[keys.c.key]
     stmt = (sa.select(keys.c.key, value, value.astext).select_from(picked.join(keys, sa.true()))
             .where(value.astext.is_not(None)).distinct().limit(MAX_CODE_VALUES + 1))
     rows = (await connection.execute(stmt)).all()
     if len(rows) > MAX_CODE_VALUES:
         return None
-    cells: dict[str, dict[str, str | None]] = {key: {} for key in _CODE_KEYS}
+    cells: dict[str, dict[str, str | None]] = {key: {} for key in builder.answer_keys}
     for key, stored, text in rows:
         cell = builder.code_cell(key, stored)
         if cells[key].setdefault(text, cell) != cell:
@@ -89,10 +90,13 @@ class RowEnds:
         if b'"' not in data:  # most chunks: no quoted field starts or ends here
             return data if self._quoted else data.replace(b"\n", b"\r\n")
         parts = data.split(b'"')
-        outside = slice(1 if self._quoted else 0, None, 2)
-        parts[outside] = [part.replace(b"\n", b"\r\n") for part in parts[outside]]
+        quoted = self._quoted
         if len(parts) % 2 == 0:  # an odd number of quotes: the chunk ends on the other side
-            self._quoted = not self._quoted
+            self._quoted = not quoted
+        if b"\n" not in b"".join(parts[0 if quoted else 1::2]):  # most: no newline inside quotes
+            return data.replace(b"\n", b"\r\n")
+        outside = slice(1 if quoted else 0, None, 2)
+        parts[outside] = [part.replace(b"\n", b"\r\n") for part in parts[outside]]
         return b'"'.join(parts)
 
 
@@ -156,6 +160,8 @@ async def prepared(db: Database, filters: IncidentFilter, builder: RecordBuilder
         await connection.begin()
         # pg_cells casts dates to text: ISO, as Python writes them, whatever the server's default.
         await connection.exec_driver_sql("SET LOCAL DateStyle = 'ISO, YMD'")
+        # Coordinates as float8 text: the shortest digits that read back the same, as repr writes them.
+        await connection.exec_driver_sql("SET LOCAL extra_float_digits = 1")
         where = filters.conditions()  # once: updated_since's settling time must be the same in both
         cells = await _code_cells(connection, where, builder)
         if cells is None:

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from harmwatch import taxonomy
-from harmwatch.exports.columns import COLUMNS, LIST_CODES, SINGLE_CODES, Column
+from harmwatch.exports.columns import COLUMNS, Column
 from harmwatch.exports.publication import Publication, withholds
 from harmwatch.i18n import gettext
 from harmwatch.incidents.models import Incident
@@ -51,8 +51,8 @@ def _selected(name: str) -> sa.ColumnElement:
 # The only columns ever read for an export. notes_private, created_by_id and the `state`
 # itself are not selected, so they cannot leak through any format or error.
 SELECTED_NAMES = ("id", "report_type", "event_type", "access_constraint", "occurred_on", "time_precision",
-                  "created_at", "adm1_pcode", "adm2_pcode", "lat", "lon", "export_decimals", "geo_precision", "grade",
-                  "codes", *_COUNT_FIELDS, "summary_public", "updated_at")
+                  "created_at", "adm1_pcode", "adm2_pcode", "adm3_pcode", "adm4_pcode", "location", "lat", "lon",
+                  "export_decimals", "geo_precision", "grade", "codes", *_COUNT_FIELDS, "summary_public", "updated_at")
 SELECTED_COLUMNS: tuple[sa.ColumnElement, ...] = tuple(_selected(name) for name in SELECTED_NAMES)
 
 
@@ -203,6 +203,9 @@ class RecordBuilder:
                 (c.coarse or _empty) if c.detail is not None and withholds(rule, c.detail) else c.cell
                 for c in self.columns)
         self._csv = tuple((i, convert) for i, c in enumerate(self.columns) if (convert := _csv_cell(c)))
+        # The answer columns (columns.answer_columns): key in Incident.codes -> (kind, a list).
+        self._answers = {c.name: (c.kind, c.type == "list") for c in self.columns if c.answer}
+        self.answer_keys = tuple(self._answers)
 
     def _listed(self, kind: str, value: Any) -> list[str]:
         """Known codes of a list column, each once, in the order stored (a lone code counts too)."""
@@ -217,9 +220,8 @@ class RecordBuilder:
 
     def code_value(self, key: str, value: Any) -> Any:
         """The JSON value of the code column `key` for `value`, what Incident.codes holds under it."""
-        if key in LIST_CODES:
-            return self._listed(LIST_CODES[key], value)
-        return self._single(SINGLE_CODES[key], value)
+        kind, listed = self._answers[key]
+        return self._listed(kind, value) if listed else self._single(kind, value)
 
     def code_cell(self, key: str, value: Any) -> str | None:
         """The CSV cell of the code column `key` for `value`."""
@@ -235,8 +237,7 @@ class RecordBuilder:
             if len(self._memo) > _CACHE_LIMIT:
                 self._memo.clear()
             codes = _parse_codes(text)
-            found = self._memo[text] = {key: self.code_value(key, codes.get(key)) for key in (*LIST_CODES,
-                                                                                            *SINGLE_CODES)}
+            found = self._memo[text] = {key: self.code_value(key, codes.get(key)) for key in self.answer_keys}
         return found
 
     def labels(self, kind: str) -> dict[str, str]:

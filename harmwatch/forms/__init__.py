@@ -31,7 +31,7 @@ from harmwatch.forms.inputs import (
     Text,
     Toggle,
 )
-from harmwatch.forms.model import NONE, PENDING, UNKNOWN, Form, Kind, Option, Question
+from harmwatch.forms.model import NONE, PENDING, UNKNOWN, Export, Form, Kind, Option, Question
 from harmwatch.forms.summary import SummaryLine, describe, display, summary
 
 # The version of each form that new drafts start on, as this process's deployment
@@ -71,7 +71,7 @@ def get_form(form_id: str, version: int | None = None) -> Form:
 
 __all__ = [
     "ACCESS_FORM", "FORMS", "FORM_VERSIONS", "HARM_FORM", "NONE", "PENDING", "UNKNOWN",
-    "AnswerError", "Choice", "Done", "Form", "Kind", "Location", "MediaAdded", "MediaDone", "Option",
+    "AnswerError", "Choice", "Done", "Export", "Form", "Kind", "Location", "MediaAdded", "MediaDone", "Option",
     "PlaceCode", "PlaceRef", "PlaceText", "Places", "Question", "RawAnswer", "SummaryLine", "Text", "Toggle",
     "access_form", "answer", "describe", "display", "exported_answers", "forms_for", "frame", "get_form",
     "harm_form", "is_complete", "next_question", "selected",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from harmwatch import deployment as deployments
 from harmwatch.deployment import Deployment
 from harmwatch.forms import questions
-from harmwatch.forms.model import Form, Kind, Question, chosen, options_of
+from harmwatch.forms.model import Export, Form, Kind, Question, chosen, options_of
 from harmwatch.i18n import N_
 from harmwatch.reports.enums import ReportType
 from harmwatch.taxonomy import AccessConstraint as C
@@ -16,6 +16,14 @@ _HURT = {C.VIOLENCE_AGAINST_AID_WORKERS, C.ONGOING_HOSTILITIES, C.EXPLOSIVE_ORDN
 _ABDUCTED = {C.VIOLENCE_AGAINST_AID_WORKERS}
 _DETAINED = {C.VIOLENCE_AGAINST_AID_WORKERS, C.MOVEMENT_RESTRICTION, C.IMPEDIMENTS_TO_ENTRY,
              C.INTERFERENCE_IN_ACTIVITIES}
+
+# How the exported answers are published (their export columns: harmwatch.exports.columns).
+SECTORS = Export("sector", "#sector", "Aid sectors affected (codes).", ["food", "health"], listed=True, order=30)
+ACTOR_TYPES = Export("actor_type", "#org+type", "Kinds of aid actors affected (codes).", ["local_ngo"],
+                     name="actor_types", listed=True, order=40)
+DURATION = Export("duration", "#access+duration", "How long the constraint lasted (code).", "days", order=60)
+RESOLVED = Export("resolved", "#status+resolved", "Whether the constraint was resolved: yes, no or unknown.", "no",
+                  order=70)
 
 
 
@@ -46,14 +54,14 @@ def access_form(deployment: Deployment) -> Form:
                             required=False, max_value=10_000_000),
             Question("actor_type", Kind.MULTI_CHOICE, N_("Who was affected? Choose all that apply, then tap Done."),
                      short=N_("Who was affected"),
-                     options=options_of("actor_type"), export="actor_types"),
+                     options=options_of("actor_type"), export=ACTOR_TYPES),
             Question("sectors", Kind.MULTI_CHOICE, N_("Which kinds of aid were affected? Choose all that apply, "
                                                       "then tap Done."), short=N_("Kinds of aid affected"),
-                     required=False, options=options_of("sector"), export=True),
+                     required=False, options=options_of("sector"), export=SECTORS),
             Question("duration", Kind.CHOICE, N_("How long did it last?"), options=options_of("duration"),
-                     export=True),
+                     export=DURATION),
             Question("resolved", Kind.CHOICE, N_("Is it resolved now?"), options=options_of("resolved"),
-                     export=True),
+                     export=RESOLVED),
             *questions.closing(),
         ),
     )

@@ -9,8 +9,9 @@ Stored values by kind (None always means skipped or "I don't know", never zero):
   range         {"min": int|None, "max": int|None[, "approximate": True]}
   date          "2026-11-20"
   time_of_day   "morning" | "14:30"
-  place         {"adm1": pcode|None, "adm2": pcode|None, "text": str|None[, "pcode", "lat", "lon"]}
-                ("pcode": the deepest place, when it is below the district: a town, a village)
+  place         {"adm1": pcode|None, "adm2": pcode|None, "text": str|None[, "pcode", "adm3", "adm4", "lat", "lon"]}
+                ("pcode": the deepest place, when it is below the district: a town, a village;
+                "adm3", "adm4": its admin-3 and admin-4 areas, itself included)
   location      {"lat": float, "lon": float, "adm1": pcode|None, "adm2": pcode|None}
   text          "as typed, trimmed"
   media         [media_id, …]
@@ -310,6 +311,19 @@ def _codes(places: Places, ref: PlaceRef | None) -> tuple[str | None, str | None
     return found.get(1), found.get(2)
 
 
+def _below_district(places: Places, ref: PlaceRef) -> dict[int, str]:
+    """The admin-3 and admin-4 P-codes of a place below the district, walking up its parents."""
+    found: dict[int, str] = {}
+    seen: set[str] = set()
+    current: PlaceRef | None = ref
+    while current is not None and current.pcode not in seen and current.level > 2:
+        seen.add(current.pcode)
+        if current.level in (3, 4):
+            found.setdefault(current.level, current.pcode)
+        current = places.get(current.parent_pcode) if current.parent_pcode else None
+    return found
+
+
 def _names(ref: PlaceRef) -> set[str]:
     names = getattr(ref, "names", None) or {}
     return {parsing.fold(n) for n in (ref.name, *names.values()) if n}
@@ -353,11 +367,14 @@ def _place(q: Question, raw: RawAnswer, kept: dict[str, Any], ctx: _Context) -> 
 
 def _chain(places: Places, ref: PlaceRef, text: str | None) -> dict[str, Any]:
     """A place answer: the admin-1 and admin-2 codes, the deepest place's own code when it
-    lies below the district, and the reporter's words."""
+    lies below the district (and its admin-3 and admin-4 codes: "adm3", "adm4"), and the
+    reporter's words."""
     adm1, adm2 = _codes(places, ref)
     value: dict[str, Any] = {"adm1": adm1, "adm2": adm2}
     if ref.level > 2:
         value["pcode"] = ref.pcode
+        for level, pcode in _below_district(places, ref).items():
+            value[f"adm{level}"] = pcode
     value["text"] = text
     return value
 

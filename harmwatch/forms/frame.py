@@ -43,6 +43,8 @@ def frame(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:
         "time_of_day": None,
         "adm1_pcode": None,
         "adm2_pcode": None,
+        "adm3_pcode": None,
+        "adm4_pcode": None,
         "place_text": None,
         "lat": None,
         "lon": None,
@@ -74,6 +76,8 @@ def frame(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:
             for level in ("adm1", "adm2"):
                 if value.get(level) is not None and (narrower or row[f"{level}_pcode"] is None):
                     row[f"{level}_pcode"] = value[level]
+            if narrower and (value.get("adm3") or value.get("adm4")):  # a town or village named
+                row["adm3_pcode"], row["adm4_pcode"] = value.get("adm3"), value.get("adm4")
             if value.get("lat") is not None:
                 row["lat"], row["lon"] = value["lat"], value["lon"]
             if value.get("text"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from harmwatch import deployment as deployments
 from harmwatch.deployment import Deployment
 from harmwatch.forms import questions
-from harmwatch.forms.model import Form, Kind, Question, chosen, may_be_more_than_zero, options_of
+from harmwatch.forms.model import Export, Form, Kind, Question, chosen, may_be_more_than_zero, options_of
 from harmwatch.i18n import N_
 from harmwatch.reports.enums import ReportType
 from harmwatch.taxonomy import EventType, Weapon
@@ -16,6 +16,14 @@ _PERSONAL = {EventType.ABDUCTION_FORCED_DISAPPEARANCE, EventType.SEXUAL_VIOLENCE
 _WITH_WEAPON = {str(e) for e in EventType} - {str(e) for e in _PERSONAL} - {EventType.SUICIDE_BOMB, EventType.GRENADE}
 _WITH_OBJECTS = {str(e) for e in EventType} - {str(e) for e in _PERSONAL}
 _NOT_SEXUAL = chosen("event_type", {str(e) for e in EventType} - {EventType.SEXUAL_VIOLENCE})
+
+# How the exported answers are published (their export columns: harmwatch.exports.columns).
+WEAPON = Export("weapon", "#event+weapon", "Weapons, where known (codes; ';' between them in CSV).",
+                ["artillery_shell"], listed=True, order=10)
+OBJECTS_HIT = Export("object_hit", "#loc+type+hit", "Civilian objects hit (codes).", ["market", "home"],
+                     listed=True, order=20)
+SOURCES = Export("source", "#meta+source", "Kinds of sources behind the incident (codes).",
+                 ["witness", "medical_staff"], listed=True, order=50)
 
 # The questions both versions ask the same way.
 _EVENT_TYPE = Question("event_type", Kind.CHOICE, N_("What happened?"), options=options_of("event_type"),
@@ -39,14 +47,14 @@ def _counts(*, when=None) -> tuple[Question, ...]:
 # Weapon.UNKNOWN is the desk's code; the reporter's "I don't know" is stored as None.
 _WEAPON = Question("weapon", Kind.CHOICE, N_("What weapon was used, if you know?"), required=False,
                    allow_unknown=True, options=options_of("weapon", leave_out={Weapon.UNKNOWN}),
-                   when=chosen("event_type", _WITH_WEAPON), export=True)
+                   when=chosen("event_type", _WITH_WEAPON), export=WEAPON)
 _OBJECTS_HIT = Question("objects_hit", Kind.MULTI_CHOICE, N_("What was hit? Choose all that apply, then tap Done."),
                         short=N_("What was hit"),
                         required=False, options=options_of("object_hit"), when=chosen("event_type", _WITH_OBJECTS),
-                        export=True)
+                        export=OBJECTS_HIT)
 _SOURCES = Question("sources", Kind.MULTI_CHOICE, N_("How do you know? Choose all that apply, then tap Done."),
                     short=N_("How you know"),
-                    options=options_of("source"), export=True)
+                    options=options_of("source"), export=SOURCES)
 
 
 def _harm(deployment: Deployment, version: int, asked: tuple[Question, ...]) -> Form:

@@ -45,6 +45,26 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Export:
+    """How a choice answer is carried onto incidents (Incident.codes) and published: the one
+    declaration its export column is made from (harmwatch.exports.columns). `name` is the key and
+    column name (the question's id when None); `kind` the taxonomy kind of its codes; `listed`
+    a ";"-separated list of codes in CSV (a JSON array elsewhere) rather than one code; `order`
+    where the column sits among the answer columns (existing numbers never change, so NGOs'
+    columns keep their places; a new one takes a higher number); `withheld` the publication
+    rule's detail that holds it back for sensitive events ("day", "point", "adm2")."""
+
+    kind: str
+    hxl: str
+    description: str
+    example: Any = None
+    name: str | None = None
+    listed: bool = False
+    order: int = 1000
+    withheld: str | None = None
+
+
+@dataclass(frozen=True)
 class Question:
     """One question. `label` and `help` are N_() msgids, translated by the front-ends.
 
@@ -81,9 +101,9 @@ class Question:
     # (with its instructions) would fill a phone's screen. None: the label is short already.
     short: str | None = None
     # Carried onto the incident (Incident.codes) and exported, for the codes of choice and
-    # multi-choice answers: True under the question's id, a string under that public name
-    # (a stable export column). False: the answer stays on the report.
-    export: bool | str = False
+    # multi-choice answers: how, and as which export column (Export). None: the answer stays on
+    # the report.
+    export: Export | None = None
     # Points the reporter to the deployment's support service for survivors, where it sets one.
     support: bool = False
 
@@ -94,9 +114,9 @@ class Question:
     @property
     def exported_as(self) -> str | None:
         """The key this answer has on incidents and in exports; None when it is not exported."""
-        if self.export is True:
-            return self.id
-        return self.export or None
+        if self.export is None:
+            return None
+        return self.export.name or self.id
 
     def option(self, code: str) -> Option | None:
         return next((o for o in self.options if o.code == code), None)

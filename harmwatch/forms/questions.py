@@ -6,6 +6,7 @@ from __future__ import annotations
 from harmwatch.deployment import Deployment
 from harmwatch.forms.model import (
     NONE_OPTION,
+    Export,
     Condition,
     Kind,
     Option,
@@ -16,6 +17,11 @@ from harmwatch.forms.model import (
     place_without_district,
 )
 from harmwatch.i18n import N_
+
+# How the part of the day is published (its export column: harmwatch.exports.columns); sensitive
+# events' publication rule holds it back with the day.
+TIME_OF_DAY = Export("time_of_day", "#date+time_of_day", "Part of the day: morning, afternoon, evening or night.",
+                     "morning", order=80, withheld="day")
 
 # Before the deployment's earliest date (Syria: the start of the conflict, 2011-03-15) a date is
 # almost always a typing slip, or another calendar.
@@ -55,7 +61,7 @@ def when() -> tuple[Question, ...]:
         Question("time_precision", Kind.CHOICE, N_("How sure are you of that day?"),
                  options=options_of("time_precision"), column="time_precision"),
         Question("time_of_day", Kind.TIME_OF_DAY, N_("At what time of day?"), required=False,
-                 options=options_of("time_of_day"), column="time_of_day", export=True),
+                 options=options_of("time_of_day"), column="time_of_day", export=TIME_OF_DAY),
     )
 
 

@@ -22,6 +22,8 @@ FRAME_FIELDS = (
     "lon",
     "geo_precision",
 )
+# Below the district, when the reporter's place is known that far (not compared in merges).
+PLACE_DETAIL = ("adm3_pcode", "adm4_pcode")
 # The frame fields a monitor may assess on the verify form, besides the counts.
 ASSESSED_CODES = ("event_type", "access_constraint")
 
@@ -41,7 +43,7 @@ def assessed_count(report: Report, name: str) -> tuple[int | None, int | None, b
 def assessed_values(report: Report) -> dict[str, Any]:
     """The report's frame and counts as the monitor concluded them."""
     normalised = normalised_of(report)
-    values = {field: getattr(report, field) for field in FRAME_FIELDS}
+    values = {field: getattr(report, field) for field in (*FRAME_FIELDS, *PLACE_DETAIL)}
     for field in ASSESSED_CODES:
         if normalised.get(field):
             values[field] = normalised[field]

@@ -20,15 +20,18 @@ from harmwatch.audit.service import record
 from harmwatch.database import utcnow
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.models import Incident
-from harmwatch.incidents.service import IncidentError, reports_of, snapshot
+from harmwatch.incidents import provenance
+from harmwatch.incidents.assessed import FRAME_FIELDS, PLACE_DETAIL, assessed_values
+from harmwatch.incidents.service import IncidentError, codes_of, locality, reports_of, snapshot
 from harmwatch.reports.enums import ReportStatus
-from harmwatch.reports.models import Report
+from harmwatch.reports.models import COUNT_NAMES, Report
 
 S = IncidentState
 # withdrawn_reason of an incident withdrawn because no verified report is left (the desk
 # translates it; a monitor's own reason is stored as typed).
 NO_VERIFIED_REPORT = "no_verified_report"
 MAX_REASON_LENGTH = 1000
+COUNT_FIELDS = tuple(f"{name}_{end}" for name in COUNT_NAMES for end in ("min", "max"))
 MAX_CHAIN = 50  # merged → merged → …: a longer chain would be a loop
 
 
@@ -97,17 +100,56 @@ async def reopen(session: AsyncSession, incident: Incident, *, actor: str) -> In
 
 async def report_left(session: AsyncSession, incident: Incident, report: Report, *, actor: str,
                       reason: str) -> Incident:
-    """A report was taken out of the incident (its decision reopened): audited, and the incident
-    is withdrawn when no verified report is left behind it."""
+    """A report was taken out of the incident (its decision reopened): what it brought is worked
+    out again from the verified reports left (_recount), audited, and the incident is withdrawn
+    when no verified report is left behind it."""
     before = snapshot(incident)
+    left = await verified_reports(session, incident)
+    recounted = await _recount(session, incident, report, left) if left and incident.state != S.MERGED else {}
     incident.updated_at = utcnow()
     await session.flush()
     await record(session, actor=actor, action="incident.report_removed", object_type="incident",
                  object_id=incident.id, before=before,
-                 after={**snapshot(incident), "report_id": report.id, "reason": reason})
+                 after={**snapshot(incident), "report_id": report.id, "reason": reason, "recounted_from": recounted})
     if incident.state != S.MERGED and incident.state != S.WITHDRAWN and not await verified_reports(session, incident):
         await withdraw(session, incident, actor=actor, reason=NO_VERIFIED_REPORT)
     return incident
+
+
+async def _recount(session: AsyncSession, incident: Incident, leaving: Report, left: list[Report]) -> dict[str, int]:
+    """The values that came from reports, worked out from the verified reports `left` (oldest
+    first) as the monitor assessed them: each count as DOMAIN.md suggests it (the largest minimum,
+    the largest maximum), and the frame and codes that came from `leaving` from the oldest report
+    left. What a monitor set on the incident (an edit, a merge's choice) stays. Field → the
+    report its new value came from (provenance reads it back)."""
+    origins = await provenance.origins(session, incident, provenance.RECOMPUTED)
+    creator = await provenance.creator(session, incident)
+    recounted: dict[str, int] = {}
+    assessed = [(r, assessed_values(r)) for r in left]
+    for field in COUNT_FIELDS:
+        if origins.get(field, ("report",))[0] != "report":
+            continue
+        values = [(value, r.id) for r, a in assessed if (value := a[field]) is not None]
+        value, source = max(values, key=lambda v: v[0]) if values else (None, None)
+        if getattr(incident, field) != value:
+            setattr(incident, field, value)
+            if source is not None:
+                recounted[field] = source
+    oldest, oldest_values = assessed[0]
+    for field in (*FRAME_FIELDS[1:], *PLACE_DETAIL, "location", "codes"):
+        kind, _, source = origins.get(field, ("report", None, creator))
+        if kind != "report" or source != leaving.id:
+            continue
+        if field == "codes":
+            value = codes_of(oldest.answers)
+        elif field == "location":
+            value = await locality(session, oldest_values)
+        else:
+            value = oldest_values[field]
+        if getattr(incident, field) != value:
+            setattr(incident, field, value)
+            recounted[field] = oldest.id
+    return recounted
 
 
 async def survivor_id(session: AsyncSession, incident_id: int) -> int | None:

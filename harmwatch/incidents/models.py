@@ -35,6 +35,12 @@ class Incident(CountRanges, table=True):
     time_precision: int = 1
     adm1_pcode: str | None = Field(default=None, sa_type=sa.String(16), index=True)
     adm2_pcode: str | None = Field(default=None, sa_type=sa.String(16), index=True)
+    # Below the district, when the place is known that far: sub-district, then community or town.
+    adm3_pcode: str | None = Field(default=None, sa_type=sa.String(16))
+    adm4_pcode: str | None = Field(default=None, sa_type=sa.String(16))
+    # The locality's name as published: the matched town or village below the district, or what
+    # a monitor wrote (never the reporter's own words unchecked: those stay on the report).
+    location: str | None = Field(default=None, sa_type=sa.String(255))
     lat: float | None = None
     lon: float | None = None
     geo_precision: str | None = Field(default=None, sa_type=sa.String(16))

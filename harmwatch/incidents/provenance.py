@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from harmwatch.accounts.models import User
 from harmwatch.audit.models import AuditEvent
-from harmwatch.incidents.assessed import ASSESSED_CODES, FRAME_FIELDS, assessed_count, normalised_of
+from harmwatch.incidents.assessed import ASSESSED_CODES, FRAME_FIELDS, PLACE_DETAIL, assessed_count, normalised_of
 from harmwatch.incidents.models import Incident
 from harmwatch.reports.models import COUNT_NAMES, Report
 
@@ -40,24 +40,55 @@ def _was_assessed(report: Report, field: str) -> bool:
     return name in COUNT_NAMES and assessed_count(report, name)[2]
 
 
-async def sources(session: AsyncSession, incident: Incident) -> dict[str, Source]:
-    """Field → where its current value came from (fields without a value are left out)."""
+# What a report leaving its incident recomputes (incidents.lifecycle.report_left).
+RECOMPUTED = (*TRACKED, *PLACE_DETAIL, "location", "codes")
+
+
+async def origins(session: AsyncSession, incident: Incident,
+                  names: tuple[str, ...] = TRACKED) -> dict[str, tuple[str, AuditEvent, int | None]]:
+    """Field → (kind, the audit event, the report id) of the last change to it, from the audit log:
+    kind "report" (the report that created the incident or widened a count, or a recount when a
+    report left), "edit" (a monitor's own value) or "merge". Fields never set are left out."""
     events = (await session.scalars(select(AuditEvent).where(
         AuditEvent.object_type == "incident", AuditEvent.object_id == str(incident.id)).order_by(AuditEvent.id))).all()
-    reports = {r.id: r for r in (await session.scalars(select(Report).where(Report.incident_id == incident.id))).all()}
     found: dict[str, tuple[str, AuditEvent, int | None]] = {}
+    first_report: int | None = None
     for event in events:
         before, after = event.before or {}, event.after or {}
         if event.action == "incident.created":
-            first = after.get("report_id") or min(reports, default=None)
-            for name in TRACKED:
-                if after.get(name) is not None:
-                    found[name] = ("report", event, first)
-        elif event.action in ("incident.report_added", "incident.updated", "incident.merged"):
-            kind = {"incident.report_added": "report", "incident.updated": "edit"}.get(event.action, "merge")
-            for name in TRACKED:
+            if first_report is None:
+                first_report = after.get("report_id") or await _oldest_report(session, incident)
+            for name in names:
+                if after.get(name) not in (None, {}, []):
+                    found[name] = ("report", event, first_report)
+        elif event.action in ("incident.report_added", "incident.updated", "incident.merged",
+                              "incident.report_removed"):
+            kind = {"incident.updated": "edit", "incident.merged": "merge"}.get(event.action, "report")
+            for name in names:
                 if name in after and before.get(name) != after.get(name):
-                    found[name] = (kind, event, after.get("report_id"))
+                    # A recount after a report left: the value is that of the verified reports left.
+                    source = after.get("recounted_from", {}).get(name) if event.action == "incident.report_removed" \
+                        else after.get("report_id")
+                    found[name] = (kind, event, source)
+    return found
+
+
+async def creator(session: AsyncSession, incident: Incident) -> int | None:
+    """The report the incident was made from."""
+    created = await session.scalar(select(AuditEvent).where(
+        AuditEvent.object_type == "incident", AuditEvent.object_id == str(incident.id),
+        AuditEvent.action == "incident.created").order_by(AuditEvent.id).limit(1))
+    return (created.after or {}).get("report_id") if created is not None else None
+
+
+async def _oldest_report(session: AsyncSession, incident: Incident) -> int | None:
+    return await session.scalar(select(Report.id).where(Report.incident_id == incident.id).order_by(Report.id).limit(1))
+
+
+async def sources(session: AsyncSession, incident: Incident) -> dict[str, Source]:
+    """Field → where its current value came from (fields without a value are left out)."""
+    reports = {r.id: r for r in (await session.scalars(select(Report).where(Report.incident_id == incident.id))).all()}
+    found = await origins(session, incident)
     names = await _reviewers(session, [r for r in reports.values() if r.reviewed_by_id])
     result: dict[str, Source] = {}
     for name, (kind, event, report_id) in found.items():

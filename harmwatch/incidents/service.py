@@ -12,11 +12,12 @@ from sqlmodel import select
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
 from harmwatch.forms import exported_answers
-from harmwatch.incidents.assessed import FRAME_FIELDS, assessed_values, suggested_counts
+from harmwatch.incidents.assessed import FRAME_FIELDS, PLACE_DETAIL, assessed_values, suggested_counts
 from harmwatch.incidents import coherence
 from harmwatch.incidents.enums import IncidentState
 from harmwatch.incidents.errors import IncidentError
 from harmwatch.incidents.models import Incident
+from harmwatch.places.models import Place
 from harmwatch.reports.enums import ReportStatus
 from harmwatch.reports.models import COUNT_NAMES, Report
 
@@ -24,7 +25,7 @@ from harmwatch.reports.models import COUNT_NAMES, Report
 # (Question.export): codes only, never free text, which is private.
 CODE_ANSWERS = exported_answers()
 EDITABLE = frozenset(
-    {*FRAME_FIELDS, "export_decimals", "grade", "summary_public", "notes_private", "codes"}
+    {*FRAME_FIELDS, *PLACE_DETAIL, "location", "export_decimals", "grade", "summary_public", "notes_private", "codes"}
     | {f"{name}_{end}" for name in COUNT_NAMES for end in ("min", "max")}
 )
 
@@ -34,7 +35,8 @@ UNPUBLISHED = "unpublished"  # withdrawn_reason of an incident taken back withou
 
 def codes_of(answers: dict[str, Any]) -> dict[str, Any]:
     """A report's answers as an incident's codes, under their exported keys."""
-    return {key: answers[qid] for qid, key in CODE_ANSWERS.items() if answers.get(qid) not in (None, [], "")}
+    keys = exported_answers()  # read now: the forms are the one declaration (Question.export)
+    return {key: answers[qid] for qid, key in keys.items() if answers.get(qid) not in (None, [], "")}
 
 
 def snapshot(incident: Incident) -> dict[str, Any]:
@@ -50,8 +52,10 @@ def version_of(incident: Incident) -> str:
 
 async def create_from_report(session: AsyncSession, report: Report, *, actor: str, grade: str | None) -> Incident:
     """A new incident from a verified report, with the monitor's assessed values."""
+    values = assessed_values(report)
     incident = Incident(
-        **assessed_values(report),
+        **values,
+        location=await locality(session, values),
         grade=grade,
         codes=codes_of(report.answers),
     )
@@ -60,6 +64,15 @@ async def create_from_report(session: AsyncSession, report: Report, *, actor: st
     await record(session, actor=actor, action="incident.created", object_type="incident", object_id=incident.id,
                  after={**snapshot(incident), "report_id": report.id})
     return incident
+
+
+async def locality(session: AsyncSession, values: dict[str, Any]) -> str | None:
+    """The published name of the place below the district (the town or village, else the
+    sub-district) that the values name, from the stored gazetteer; None above the district."""
+    for field in ("adm4_pcode", "adm3_pcode"):
+        if values.get(field) and (place := await session.get(Place, values[field])) is not None:
+            return place.name
+    return None
 
 
 async def reports_of(session: AsyncSession, incident: Incident) -> list[Report]:

@@ -102,6 +102,9 @@ class Report(CountRanges, table=True):
     time_of_day: str | None = Field(default=None, sa_type=sa.String(16))
     adm1_pcode: str | None = Field(default=None, sa_type=sa.String(16), index=True)
     adm2_pcode: str | None = Field(default=None, sa_type=sa.String(16), index=True)
+    # The sub-district and the community or town, when the reporter's place is that precise.
+    adm3_pcode: str | None = Field(default=None, sa_type=sa.String(16))
+    adm4_pcode: str | None = Field(default=None, sa_type=sa.String(16))
     place_text: str | None = Field(default=None, sa_type=sa.String(255))
     lat: float | None = None
     lon: float | None = None

@@ -2,7 +2,7 @@
 /forget); replies that delete messages, and mark the live question
 
 Revision ID: 0014
-Revises: 0015
+Revises: 0019
 Create Date: 2026-12-01 18:30:26.972086
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0014'
-down_revision: str | None = '0015'  # chained after main's newest at merge
+down_revision: str | None = '0019'  # chained after main's newest at merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -33,7 +33,8 @@ def test_the_form_runs_with_the_example(ukraine):
     places = Gazetteer.from_places(builtin_rows(ukraine.places))
     answers = answer(harm, {"event_type": "shelling_artillery_missile"}, "place", Text("Харків"),
                      places=places, lang="uk")
-    assert answers["place"] == {"adm1": "UA63", "adm2": "UA6312", "pcode": "UA6312001001", "text": "Харків"}
+    assert answers["place"] == {"adm1": "UA63", "adm2": "UA6312", "pcode": "UA6312001001", "adm3": "UA6312001",
+                                "adm4": "UA6312001001", "text": "Харків"}
     with pytest.raises(AnswerError, match="from"):
         answer(harm, answers, "occurred_on", Text("01/01/2013"), today=TODAY)
     assert answer(harm, answers, "occurred_on", Text("01/03/2014"), today=TODAY)["occurred_on"] == "2014-03-01"

@@ -34,3 +34,16 @@ async def test_exports_and_feed_pages_carry_the_head_an_ngo_can_check(client, da
         stated = json.loads(archive.read("datapackage.json"))["harmwatch"]["audit_head"]["anchor"]
     assert stated == package.headers["x-harmwatch-audit-head"] != str(anchor)
     assert harmwatch(database_url, tmp_path, "audit", "verify", "--expect", stated).returncode == 0
+
+
+async def test_json_pages_and_the_change_feed_carry_the_head_in_their_body(client, database, token, known):
+    """A consumer that keeps only the JSON body (no headers) still has the anchor: the change feed
+    and the JSON pages carry {"audit": {"head": HASH, "length": N}}, the header's value."""
+    await _log(database, 2)
+    headers = bearer(token)
+    for path in ("/api/v1/changes", "/api/v1/incidents"):
+        page = await client.get(path, headers=headers)
+        assert page.status_code == 200, page.text
+        stated = AuditHead.parse(page.headers["x-harmwatch-audit-head"])
+        assert page.json()["audit"] == {"head": stated.hash, "length": stated.length}
+        assert stated.length >= 2

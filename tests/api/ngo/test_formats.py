@@ -21,7 +21,8 @@ from tests.api.ngo.conftest import bearer
 COLUMNS = [
     "id", "report_type", "report_type_label", "event_type", "event_type_label", "access_constraint",
     "access_constraint_label", "occurred_on", "time_precision", "recorded_on", "country_code", "adm1_pcode", "adm1_name",
-    "adm2_pcode", "adm2_name", "lat", "lon", "geo_precision", "grade", "grade_label", "status", "weapon",
+    "adm2_pcode", "adm2_name", "adm3_pcode", "adm3_name", "adm4_pcode", "adm4_name", "location", "lat", "lon",
+    "geo_precision", "grade", "grade_label", "status", "weapon",
     "objects_hit", "sectors", "actor_types", "sources", "duration", "resolved", "time_of_day",
     "killed_min", "killed_max", "injured_min", "injured_max", "missing_min", "missing_max",
     "children_killed_min", "children_killed_max", "children_injured_min", "children_injured_max",
@@ -37,7 +38,7 @@ DOMAIN_TAGS = {
     "killed_max": "#affected+killed+total+max", "injured_min": "#affected+injured+total+min",
     "children_killed_min": "#affected+killed+children+min", "access_constraint": "#access+type",
     "sectors": "#sector", "actor_types": "#org+type", "status": "#status", "grade": "#meta+grade",
-    "country_code": "#country+code",
+    "country_code": "#country+code", "adm3_pcode": "#adm3+code", "adm4_name": "#adm4+name", "location": "#loc+name",
 }
 
 

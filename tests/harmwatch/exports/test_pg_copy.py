@@ -96,6 +96,11 @@ async def coordinates(database) -> None:
     points += [(round(randomly.uniform(-89.99, 89.99), randomly.randint(0, 9)), randomly.randint(0, 5))
                for _ in range(1000)]
     points += [((n + 0.5) / 10 ** d, d) for d in range(6) for n in range(-40, 40, 7)]  # each precision's halves
+    # Full-precision points, and ones a hair from a half (the SQL rounds in float arithmetic away
+    # from halves, and leaves those within 1e-6 of one to to_char).
+    points += [(randomly.uniform(-89.99, 89.99), randomly.randint(0, 5)) for _ in range(2000)]
+    points += [((n + 0.5 + nudge) / 10 ** d, d) for d in range(6) for n in (-12345, -7, 3, 999, 123456)
+               for nudge in (-1e-5, -1e-7, -1e-9, 1e-9, 1e-7, 1e-5) if abs((n + 0.5) / 10 ** d) < 89]
     rows = [{"report_type": "harm", "time_precision": 1, "lat": value, "lon": -value * 2 if abs(value) < 90 else 1.0,
              "export_decimals": decimals, "codes": {}, "summary_public": "", "notes_private": "",
              "state": "published", "withdrawn_reason": "", "created_at": EARLIER, "updated_at": EARLIER} for value, decimals in points]

@@ -6,9 +6,15 @@ import pytest
 import sqlalchemy as sa
 
 from harmwatch.audit.models import AuditEvent
-from harmwatch.exports import query
+from harmwatch.exports import changes, query
+from harmwatch.exports.cursor import CursorSigner
+from harmwatch.exports.query import IncidentFilter
 from harmwatch.incidents import lifecycle
+from harmwatch.incidents import service as incident_service
+from harmwatch.accounts.models import User
+from harmwatch.exports.records import utc
 from harmwatch.incidents.models import Incident
+from harmwatch.reports.models import Report
 from harmwatch.incidents.service import IncidentError
 from harmwatch.review import service as review
 from harmwatch.review.service import ReviewError
@@ -130,3 +136,60 @@ async def test_an_incident_without_a_verified_report_cannot_be_published(databas
         await session.flush()
         with pytest.raises(IncidentError):
             await lifecycle.publish(session, bare, actor="user:m")
+
+
+async def test_a_report_leaving_takes_its_counts_and_values_with_it_but_not_the_monitor_s_own(database):
+    """Counts and values the leaving report brought are worked out again from the verified reports
+    left (as the monitor assessed them); a figure a monitor set on the incident itself stays. The
+    change is audited, moves updated_at and is in the change feed."""
+    signer = CursorSigner(b"k" * 32, salt=changes.POSITION_SALT)
+    async with database.transaction() as session:
+        monitor = await make_user(session)
+        first = await make_report(session, killed_min=2, killed_max=4, injured_min=1, injured_max=1, lat=None, lon=None)
+        second = await make_report(session, killed_min=9, killed_max=12, injured_min=5, injured_max=6,
+                                   missing_min=3, missing_max=3, event_type="air_drone_strike")
+        incident = await published_incident(session, monitor, second)
+        await review.claim(session, first, user=monitor)
+        await review.verify(session, first, user=monitor, grade="fair", incident=incident,
+                            assessment={"normalised": {"killed": {"min": 3, "max": 5}}})
+        assert (incident.killed_min, incident.killed_max, incident.missing_max) == (9, 12, 3)
+        await incident_service.update(session, incident, actor="user:m", changes={"injured_min": 4, "injured_max": 7})
+        ids = (monitor.id, second.id, incident.id)
+        edited_at = incident.updated_at
+    async with database.transaction() as session:
+        seen = await changes.changes(session, signer, IncidentFilter(), after=None, limit=100, lang="en")
+        assert [c["killed_max"] for c in seen.changes] == [12]
+    async with database.transaction() as session:
+        monitor, second, incident = (await session.get(User, ids[0]), await session.get(Report, ids[1]),
+                                     await session.get(Incident, ids[2]))
+        await review.reopen(session, second, user=monitor, reason="Another day, another strike.")
+        assert incident.state == "published"
+        # From the first report as the monitor assessed it (3-5, not the reporter's 2-4).
+        assert (incident.killed_min, incident.killed_max) == (3, 5)
+        assert (incident.missing_min, incident.missing_max) == (None, None)
+        assert (incident.injured_min, incident.injured_max) == (4, 7)  # the monitor's own figure stays
+        # The frame came from the report that left: it now comes from the one left.
+        assert incident.event_type == "shelling_artillery_missile"
+        assert utc(incident.updated_at) > utc(edited_at)
+        removed = await session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "incident.report_removed"))
+        assert removed.before["killed_max"] == 12 and removed.after["killed_max"] == 5
+        assert removed.after["report_id"] == second.id
+    async with database.transaction() as session:
+        later = await changes.changes(session, signer, IncidentFilter(), after=seen.next_position, limit=100, lang="en")
+        assert [(c["id"], c["killed_min"], c["killed_max"], c["event_type"]) for c in later.changes] == [
+            (ids[2], 3, 5, "shelling_artillery_missile")]
+        record = await query.one(session, ids[2])
+        assert (record.killed_min, record.killed_max, record.missing_min) == (3, 5, None)
+
+
+async def test_a_rejected_report_reopened_after_verifying_lowers_the_counts_it_raised(database):
+    async with database.transaction() as session:
+        monitor = await make_user(session)
+        first = await make_report(session, killed_min=1, killed_max=2)
+        second = await make_report(session, killed_min=20, killed_max=30)
+        incident = await published_incident(session, monitor, first, second)
+        assert (incident.killed_min, incident.killed_max) == (20, 30)
+        await review.reopen(session, second, user=monitor, reason="Counted twice.")
+        await review.reject(session, second, user=monitor, reason="not_credible")
+        assert (incident.killed_min, incident.killed_max) == (1, 2)
+        assert incident.state == "published"

@@ -40,7 +40,8 @@ def test_the_built_in_gazetteer_has_towns_below_their_districts(syria):
 def test_a_typed_town_stores_its_whole_p_code_chain(syria):
     answers = answer(HARM_FORM, {"event_type": "grenade"}, "place", Text("Saraqib"), places=syria)
     saraqib = syria.best("Saraqib")
-    assert answers["place"] == {"adm1": "SY07", "adm2": "SY0700", "pcode": saraqib.pcode, "text": "Saraqib"}
+    assert answers["place"] == {"adm1": "SY07", "adm2": "SY0700", "pcode": saraqib.pcode,
+                                f"adm{saraqib.level}": saraqib.pcode, "text": "Saraqib"}
 
 
 def test_a_ukrainian_city_does_not_suggest_a_syrian_district(syria):
@@ -73,7 +74,8 @@ async def test_an_import_takes_four_levels_and_a_settlement_resolves_to_its_chai
         places = await gazetteer(session)
     assert [p.level for p in places.lineage("UA6312001001")] == [1, 2, 3, 4]
     answers = answer(HARM_FORM, {"event_type": "grenade"}, "place", Text("Харків"), places=places, lang="uk")
-    assert answers["place"] == {"adm1": "UA63", "adm2": "UA6312", "pcode": "UA6312001001", "text": "Харків"}
+    assert answers["place"] == {"adm1": "UA63", "adm2": "UA6312", "pcode": "UA6312001001", "adm3": "UA6312001",
+                                "adm4": "UA6312001001", "text": "Харків"}
     with pytest.raises(AnswerError) as caught:
         answer(HARM_FORM, {"event_type": "grenade"}, "place", Text("Дергачи"), places=places, lang="uk")
     assert "UA6312003001" in [c.pcode for c in caught.value.candidates]
