@@ -25,10 +25,11 @@ from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed,
 from bot.render import Outcome, tr
 from harmwatch import metrics
 from harmwatch.database import Database
-from harmwatch.i18n import LANGUAGES, normalise_language
+from harmwatch.i18n import LANGUAGES, native_digits, normalise_language
 from harmwatch.places.gazetteer import Gazetteer
 from harmwatch.reporters import service as reporters
 from harmwatch.reports import service as reports
+from harmwatch.messaging import chat as chat_log
 from harmwatch.messaging import service as messaging
 from harmwatch.messaging.service import claim_update
 from harmwatch.privacy import lookup_key
@@ -274,12 +275,16 @@ class ReporterBot:
                     await session.rollback()  # it came in the meantime: let it go first
                     return None
                 outcome = await self._outcome(session, update, reporter, received)
+                if update.message is not None and not reporter.forgotten:  # for a clean-up later
+                    await chat_log.record(session, reporter.id, update.message.message_id, from_bot=False,
+                                          sent_at=update.message.date)
                 await owe(session, self.sender.cipher, reporter_id=reporter.id, chat_id=chat.id,
-                          update_id=update.update_id, replies=outcome.replies)
+                          update_id=update.update_id, replies=outcome.replies, lang=reporter.lang)
         if reporter is not None:
             self.sender.kick(reporter.id)
         if outcome is not None and update.callback_query is not None:
-            self._answer(reporter.id, update.callback_query, outcome.toast)
+            self._answer(reporter.id, update.callback_query,
+                         native_digits(outcome.toast, reporter.lang) if outcome.toast else None)
         return "duplicate" if outcome is None else "applied"
 
     async def _outcome(self, session, update: Update, reporter, received) -> Outcome:

@@ -23,6 +23,7 @@ CANCEL_YES, CANCEL_NO = "cy", "cn"
 FORGET_YES, FORGET_NO = "fy", "fn"
 HELD_REVIEW, HELD_FORM = "hr", "hf"  # a held message: for the monitor's question, or for the form
 BACK = "b"  # the question before this one
+CLEAN_YES, CLEAN_NO = "xy", "xn"  # delete the conversation from the chat after Send, or keep it
 JOINED = "j"  # the pieces of a long text received so far are the whole answer
 
 NO_STEP = -1  # buttons that do not belong to a question

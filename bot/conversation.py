@@ -14,11 +14,13 @@ from bot import corrections, render
 from bot import monitor_replies as monitor
 from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported
 from bot.render import Outcome, Reply, tr
+from harmwatch import deployment as deployments
 from harmwatch import forms
 from harmwatch.forms import (AnswerError, Choice, Done, Location, MediaAdded, PlaceCode, PlaceText, Text, Toggle,
                             display, selected)
 from harmwatch.forms.model import PENDING, UNKNOWN, Kind
 from harmwatch.i18n import LANGUAGES
+from harmwatch.messaging import chat
 from harmwatch.places.gazetteer import Gazetteer
 from harmwatch.reporters import service as reporters
 from harmwatch.reporters.models import Reporter
@@ -81,6 +83,25 @@ async def handle(session: AsyncSession, ctx: Context, reporter: Reporter, gestur
                  flood: str = "ok") -> Outcome:
     """One gesture of one reporter; the caller commits before sending the outcome. `flood` is
     what the flood limit said of it: "ok", "warn" (the first over the limit) or "drop"."""
+    live = await chat.live_question(session, reporter.id)
+    outcome = await _handle(session, ctx, reporter, gesture, flood, live.message_id if live else None)
+    return _one_live_question(outcome, live.message_id if live else None)
+
+
+def _one_live_question(outcome: Outcome, live: int | None) -> Outcome:
+    """A question sent again (after an error, a note, Back) replaces its copy on screen, unless
+    that copy is edited by this outcome (to show its answer): the chat holds one live question."""
+    if live is None or any(r.edit_message_id == live for r in outcome.replies):
+        return outcome
+    for reply in outcome.replies:
+        if reply.question and reply.edit_message_id is None:
+            reply.replaces = live
+            break
+    return outcome
+
+
+async def _handle(session: AsyncSession, ctx: Context, reporter: Reporter, gesture: Gesture, flood: str,
+                  live: int | None) -> Outcome:
     _ = tr(reporter.lang)
     draft = await reports.draft_of(session, reporter)
     if flood != "ok":
@@ -100,7 +121,7 @@ async def handle(session: AsyncSession, ctx: Context, reporter: Reporter, gestur
         awaiting = await monitor.awaiting_report(session, reporter)
         if awaiting is not None and not _files_for_form(draft, gesture):
             return Outcome([monitor.hold(reporter.lang, reporter, awaiting, gesture)])
-    return await _message(session, ctx, reporter, draft, gesture)
+    return await _message(session, ctx, reporter, draft, gesture, live)
 
 
 async def arrived_late(session: AsyncSession, ctx: Context, reporter: Reporter) -> Outcome:
@@ -125,7 +146,7 @@ def _then_resume(ctx: Context, reporter: Reporter, draft: Draft | None, reply: R
 
 
 async def _message(session: AsyncSession, ctx: Context, reporter: Reporter, draft: Draft | None,
-                   gesture: Typed | File | Shared) -> Outcome:
+                   gesture: Typed | File | Shared, live: int | None = None) -> Outcome:
     """A message for the report being written: an answer to its current question."""
     _ = tr(reporter.lang)
     if isinstance(gesture, File) and gesture.too_large:
@@ -143,16 +164,19 @@ async def _message(session: AsyncSession, ctx: Context, reporter: Reporter, draf
         if question.kind is not Kind.MEDIA:
             return Outcome([_resume(ctx, reporter, draft, _("Please answer this question first; you can send "
                                                               "photos at the end."))])
+        # A new copy below the file, where the reporter looks; the older copy goes.
         return await _apply(session, ctx, reporter, draft, MediaAdded(gesture.media_id))
     if isinstance(gesture, Shared):
-        return await _apply(session, ctx, reporter, draft, Location(gesture.lat, gesture.lon))
+        return await _apply(session, ctx, reporter, draft, Location(gesture.lat, gesture.lon), pressed_message=live)
     if question.kind is Kind.TEXT:
-        return await _long_text(session, ctx, reporter, draft, gesture)
-    return await _apply(session, ctx, reporter, draft, Text(gesture.text), message_id=gesture.message_id)
+        return await _long_text(session, ctx, reporter, draft, gesture, live)
+    # The question on screen is edited to show the typed answer, as a tapped one is.
+    return await _apply(session, ctx, reporter, draft, Text(gesture.text), pressed_message=live,
+                        message_id=gesture.message_id)
 
 
 async def _long_text(session: AsyncSession, ctx: Context, reporter: Reporter, draft: Draft,
-                     gesture: Typed) -> Outcome:
+                     gesture: Typed, live: int | None = None) -> Outcome:
     """Pieces of a text Telegram split are joined into one answer, which the reporter is shown."""
     _ = tr(reporter.lang)
     if len(gesture.text) >= corrections.SPLIT_AT:
@@ -163,7 +187,8 @@ async def _long_text(session: AsyncSession, ctx: Context, reporter: Reporter, dr
             % {"num": count}, (_("That was all"), cb.JOINED), None)])
     pieces = corrections.take_fragments(draft)
     if not pieces:
-        return await _apply(session, ctx, reporter, draft, Text(gesture.text), message_id=gesture.message_id)
+        return await _apply(session, ctx, reporter, draft, Text(gesture.text), pressed_message=live,
+                            message_id=gesture.message_id)
     return await _joined(session, ctx, reporter, draft, [*pieces, gesture.text])
 
 
@@ -285,6 +310,7 @@ async def _pressed(session: AsyncSession, ctx: Context, reporter: Reporter, draf
     if button.action in (cb.CANCEL_YES, cb.CANCEL_NO):
         if button.action == cb.CANCEL_YES and await reports.discard_draft(session, reporter,
                                                                             media_dir=ctx.media_dir):
+            await chat.settle(session, reporter.id)
             return Outcome([Reply(render.notice(_("Your draft was discarded.")).text, edit_message_id=pressed.message_id)])
         unchanged = Reply(render.notice(_("Nothing was changed.")).text, edit_message_id=pressed.message_id)
         return Outcome([unchanged, _resume(ctx, reporter, draft)] if draft else [unchanged])  # the question again
@@ -296,13 +322,16 @@ async def _pressed(session: AsyncSession, ctx: Context, reporter: Reporter, draf
             return await _joined(session, ctx, reporter, draft, pieces)
     if button.action in (cb.FORGET_YES, cb.FORGET_NO):
         if button.action == cb.FORGET_YES and not reporter.forgotten:
+            # The chat goes too: its message ids are taken before the reporter row lets go of them.
+            messages = await chat.take_all(session, reporter.id)
             await reporters.forget(session, reporter, media_dir=ctx.media_dir)
-            return Outcome([Reply(render.notice(_("Done. Your reports are no longer linked to you, and we deleted "
-                                                   "what we needed to write to you. This chat is still on your "
-                                                   "phone and on Telegram: delete it if it could put you at "
-                                                   "risk.")).text,
-                                  edit_message_id=pressed.message_id)])
+            return Outcome([Reply("", cleanup="forget", delete_ids=messages)])
         return Outcome([Reply(render.notice(_("Nothing was changed.")).text, edit_message_id=pressed.message_id)])
+    if button.action == cb.CLEAN_YES:
+        return Outcome([Reply("", cleanup="clean", delete_ids=await chat.take_all(session, reporter.id))],
+                       toast=_("Deleting the conversation…"))
+    if button.action == cb.CLEAN_NO:
+        return Outcome(toast=_("The conversation stays. You can still tap Delete within 48 hours."))
     if draft is None:
         return Outcome(toast=_("This button no longer works."))
     return await _draft_button(session, ctx, reporter, draft, button, pressed.message_id)
@@ -319,6 +348,7 @@ async def _draft_button(session: AsyncSession, ctx: Context, reporter: Reporter,
             draft.current = forms.next_question(form, draft.answers).id
             return Outcome([_resume(ctx, reporter, draft)])
         summary = render.review(reporter.lang, form, draft.answers, draft.step, ctx.places)
+        await chat.settle(session, reporter.id)  # no question is live once the report is sent
         return Outcome([Reply(summary.text, edit_message_id=message_id), render.submitted(reporter.lang, report)])
     if button.action == cb.CHANGE:
         return Outcome([Reply(render.review(reporter.lang, form, draft.answers, draft.step, ctx.places).text,
@@ -397,19 +427,29 @@ async def _command(session: AsyncSession, ctx: Context, reporter: Reporter, draf
     if name == "privacy":
         return Outcome([render.notice(_(
             "What is kept, and where:\n"
-            "• On your phone and on Telegram's servers: this chat, until you delete it. Delete it yourself, or "
-            "turn on Telegram's auto-delete timer for this chat (its menu → Auto-delete).\n"
-            "• In Harmwatch: your answers, your files and the language you chose, and your chat number, "
-            "encrypted, only to answer you. Never your Telegram name, username or phone number.\n"
+            "• On your phone: this chat, until it is deleted. After you send a report I offer to delete our "
+            "conversation on both sides, and /forget deletes it too; Telegram lets me delete only messages "
+            "less than 48 hours old.\n"
+            "• On Telegram's servers: this chat as well, for as long as it is not deleted (chats with bots are "
+            "not end-to-end encrypted).\n"
+            "• In Harmwatch: your answers, your files, the language you chose, your chat number (encrypted, "
+            "only to answer you) and the numbers of this chat's messages (not what they say), only to delete "
+            "them. Never your Telegram name, username or phone number.\n"
+            "We recommend Telegram's auto-delete timer for this chat: open the chat's menu (⋮ or …), choose "
+            "Auto-delete and a time such as 1 day. Messages sent after that are deleted on both sides when "
+            "the time is up.\n"
             "Monitors see your reports under a code name, never your identity. Published data never contains "
-            "your name, your words or your files. Send /forget to unlink yourself from your reports; it does "
-            "not delete this chat."))])
+            "your name, your words or your files. Send /forget to unlink yourself from your reports."))])
     if name == "forget":
         return Outcome([render.confirm(_("Unlink you from all your reports and delete what we need to write to "
                                          "you? The reports stay, anonymous. You will not be able to see their "
                                          "status any more."),
                                        (_("Yes, forget me"), cb.FORGET_YES), (_("No"), cb.FORGET_NO))])
-    return Outcome([render.notice(_(
+    commands = _(
         "/new — report something\n/status — your reports\n/cancel — discard the report you are writing\n"
         "/language — change the language\n/privacy — what we keep and who sees it\n"
-        "/forget — unlink yourself from your reports\n/help — this list"))])
+        "/forget — unlink yourself from your reports\n/help — this list")
+    line = deployments.active().support_line(reporter.lang)
+    if line:
+        commands += "\n\n" + _("Support for survivors of sexual violence: %(service)s") % {"service": line}
+    return Outcome([render.notice(commands)])

@@ -13,8 +13,8 @@ from telegram.error import TelegramError
 
 from bot.delivery import ONCE, classify
 from bot import links
-from bot.render import tr
-from bot.replies import finish_patiently
+from bot.render import in_native_digits, tr
+from bot.replies import finish_patiently, note_sent
 from harmwatch import metrics
 from harmwatch.i18n import N_
 from harmwatch.messaging import delivery
@@ -74,9 +74,9 @@ async def deliver_once(bot: ReporterBot) -> int:
                 await delivery.finish(session, OutboxMessage, message.id, outcome="unreachable")
                 metrics.reply_failed("unreachable")
                 continue
-            text = text_for(message, reporter.lang)
+            text = in_native_digits(text_for(message, reporter.lang), reporter.lang)
         try:
-            await bot.application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, protect_content=True,
+            delivered = await bot.application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, protect_content=True,
                                                    link_preview_options=links.NO_PREVIEW, rate_limit_args=ONCE)
         except TelegramError as error:
             failure = classify(error, message.attempts)
@@ -94,5 +94,6 @@ async def deliver_once(bot: ReporterBot) -> int:
                     reason = "retry"
             metrics.reply_failed(reason)
             continue
-        await finish_patiently(bot.db, OutboxMessage, message.id, outcome="sent")
+        await finish_patiently(bot.db, OutboxMessage, message.id, outcome="sent",
+                               then=lambda session: note_sent(session, message.reporter_id, delivered))
         sent += 1

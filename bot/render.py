@@ -3,6 +3,7 @@ their language. Everything from a reporter or a monitor is escaped before it is 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -10,20 +11,29 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks as cb
+from harmwatch import deployment as deployments
 from harmwatch.forms import Form, Kind, Question, display, selected, summary, visible_questions
 from harmwatch.forms.model import NONE, UNKNOWN
-from harmwatch.i18n import LANGUAGES, translator
+from harmwatch.i18n import LANGUAGES, NATIVE_DIGITS, native_digits, translator
 from harmwatch.places.gazetteer import Gazetteer
 from harmwatch.reports.models import Report
+from harmwatch.taxonomy import EventType
 
 
 @dataclass
 class Reply:
-    """One message to send, or (with `edit_message_id`) an earlier one to change."""
+    """One message to send, or (with `edit_message_id`) an earlier one to change. `question`: it
+    becomes the live question once sent; `replaces`: the live question's older copy, deleted once
+    this one is on screen. `cleanup` ("clean" or "forget"): no message, but the chat's messages
+    `delete_ids` deleted, then the reporter told what could not be."""
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
     edit_message_id: int | None = None
+    question: bool = False
+    replaces: int | None = None
+    cleanup: str | None = None
+    delete_ids: list[list[int]] | None = None
 
 
 @dataclass
@@ -111,6 +121,9 @@ def question(lang: str, form: Form, draft_answers: dict[str, Any], q: Question, 
     if q.kind is Kind.MEDIA:  # Telegram recompresses photos and strips their metadata
         parts.append(escape(_("Voice notes and videos are welcome too. To keep a photo exactly as taken, "
                               "send it as a file: 📎 → File, then pick the photo.")))
+    support = support_text(lang) if q.support else None
+    if support:
+        parts.append(escape(support))
     if note:
         parts.insert(0, escape(note))
     number, total = progress(form, draft_answers, q)
@@ -147,7 +160,7 @@ def question(lang: str, form: Form, draft_answers: dict[str, Any], q: Question, 
         rows[-1] = [_button(_("No files"), cb.pack(cb.SKIP, step))]
     if number > 1:
         rows.append([_button(_("Back"), cb.pack(cb.BACK, step))])
-    return Reply("\n\n".join(parts), InlineKeyboardMarkup(rows) if rows else None)
+    return Reply("\n\n".join(parts), InlineKeyboardMarkup(rows) if rows else None, question=True)
 
 
 def progress(form: Form, answers: dict[str, Any], q: Question) -> tuple[int, int]:
@@ -173,6 +186,16 @@ def answered(lang: str, q: Question, value: Any, places: Gazetteer) -> str:
     return f"{escape(_(q.label))}\n✓ <b>{escape(shorten(display(lang, q, value, places)))}</b>"
 
 
+def support_text(lang: str) -> str | None:
+    """Where a survivor of sexual violence can find support, if the deployment names a service."""
+    line = deployments.active().support_line(lang)
+    if not line:
+        return None
+    _ = tr(lang)
+    return _("If you, or someone close to you, would like support, you can reach: %(service)s. "
+             "Whether you do is your choice; it does not change your report.") % {"service": line}
+
+
 def place_candidates(lang: str, candidates, step: int, typed: str, places: Gazetteer) -> Reply:
     """The places a typed name may mean, each with its area ("Saraqib, Idleb"), and Keep."""
     _ = tr(lang)
@@ -195,7 +218,7 @@ def review(lang: str, form: Form, answers: dict[str, Any], step: int, places: Ga
         [_button(_("Send the report"), cb.pack(cb.SUBMIT, step))],
         [_button(_("Change an answer"), cb.pack(cb.CHANGE, step))],
     ]
-    return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
+    return Reply("\n".join(lines), InlineKeyboardMarkup(rows), question=True)
 
 
 def change_menu(lang: str, form: Form, answers: dict[str, Any], step: int) -> InlineKeyboardMarkup:
@@ -210,7 +233,42 @@ def submitted(lang: str, report: Report) -> Reply:
     text = _("Thank you. Your report was received. Its reference code is %(code)s. Keep it: send "
              "/status to see what happened to your reports. A monitor will review it; they may send "
              "you a question here. Send /new to report something else.") % {"code": report.ref_code}
-    return Reply(escape(text).replace(escape(report.ref_code), f"<code>{escape(report.ref_code)}</code>"))
+    offer = _("This conversation is still on your phone. I can delete it from this chat now, on both sides "
+              "(your reference code too: /status shows it). Your report stays with Harmwatch.")
+    text = escape(text).replace(escape(report.ref_code), f"<code>{escape(report.ref_code)}</code>")
+    support = support_text(lang) if report.event_type == EventType.SEXUAL_VIOLENCE else None
+    if support:
+        text += f"\n\n{escape(support)}"
+    keyboard = InlineKeyboardMarkup([[_button(_("Delete this conversation"), cb.pack(cb.CLEAN_YES))],
+                                     [_button(_("Keep it"), cb.pack(cb.CLEAN_NO))]])
+    return Reply(f"{text}\n\n{escape(offer)}", keyboard)
+
+
+def cleaned(lang: str, purpose: str, tally: dict[str, int]) -> Reply:
+    """What a clean-up did: how many messages were deleted, and which could not be, and why."""
+    t = translator(lang)
+    _ = t.gettext
+    deleted, too_old, gone = tally.get("deleted", 0), tally.get("too_old", 0), tally.get("gone", 0)
+    parts = []
+    if purpose == "forget":
+        parts.append(_("Done. Your reports are no longer linked to you, and we deleted what we needed to write "
+                       "to you."))
+    parts.append(t.ngettext("I deleted %(num)s message of our conversation from this chat, on both sides.",
+                            "I deleted %(num)s messages of our conversation from this chat, on both sides.",
+                            deleted) % {"num": deleted})
+    if too_old:
+        parts.append(t.ngettext(
+            "%(num)s message is older than 48 hours, and Telegram no longer lets me delete it: please delete "
+            "it yourself (press and hold it, then Delete), or delete the whole chat.",
+            "%(num)s messages are older than 48 hours, and Telegram no longer lets me delete them: please "
+            "delete them yourself (press and hold one, then Delete), or delete the whole chat.",
+            too_old) % {"num": too_old})
+    if gone:
+        parts.append(t.ngettext("%(num)s message was already deleted.", "%(num)s messages were already deleted.",
+                                gone) % {"num": gone})
+    if purpose == "forget":
+        parts.append(_("This last message stays: delete the chat to remove it."))
+    return localised(Reply(escape(" ".join(parts))), lang)
 
 
 def status(lang: str, reports: list[Report], in_progress: tuple[int, int] | None = None) -> Reply:
@@ -240,6 +298,35 @@ def status(lang: str, reports: list[Report], in_progress: tuple[int, int] | None
     if draft_line:
         lines += ["", draft_line]
     return Reply("\n".join(lines))
+
+
+# What keeps its Latin digits in an HTML message: tags, entities (&#x27;), reference codes and
+# other <code>, links. Reference codes are identifiers the desk searches as written.
+_KEEP_DIGITS = re.compile(r"<code>.*?</code>|<pre>.*?</pre>|<a\b.*?</a>|<[^>]*>|&#?\w+;", re.S)
+
+
+def in_native_digits(html_text: str, lang: str) -> str:
+    """An HTML message with one digit system: the language's own, outside tags and codes."""
+    if lang not in NATIVE_DIGITS:
+        return html_text
+    out, at = [], 0
+    for kept in _KEEP_DIGITS.finditer(html_text):
+        out += [native_digits(html_text[at:kept.start()], lang), kept.group()]
+        at = kept.end()
+    out.append(native_digits(html_text[at:], lang))
+    return "".join(out)
+
+
+def localised(reply: Reply, lang: str) -> Reply:
+    """The reply with the language's digits in its text and on its buttons (their data unchanged)."""
+    if lang not in NATIVE_DIGITS:
+        return reply
+    reply.text = in_native_digits(reply.text, lang)
+    if reply.keyboard is not None:
+        reply.keyboard = InlineKeyboardMarkup([
+            [InlineKeyboardButton(native_digits(b.text, lang), callback_data=b.callback_data) if b.callback_data
+             else b for b in row] for row in reply.keyboard.inline_keyboard])
+    return reply
 
 
 def notice(text: str) -> Reply:

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardMarkup
+import sqlalchemy as sa
+from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.delivery import ONCE, classify
-from bot.render import Reply
+from bot.render import Reply, cleaned, localised
 from harmwatch import metrics
 from harmwatch.database import utcnow
-from harmwatch.messaging import delivery
+from harmwatch.messaging import chat, delivery
 from harmwatch.messaging.models import OutgoingReply
 from harmwatch.privacy import ChatIdCipher
+from harmwatch.reporters.models import Reporter
 
 if TYPE_CHECKING:
     from bot.app import ReporterBot
@@ -32,17 +36,25 @@ MAX_AGE = timedelta(hours=24)  # a question nobody could deliver for a day is dr
 PRUNE_EVERY = 3600.0
 KEEP_RECORDS = timedelta(hours=48)
 SENDS_AT_ONCE = 12  # see bot.app.UPDATES_AT_ONCE
+CLEANUPS = ("clean", "forget")
+# Telegram deletes a private chat's messages for everyone for 48 hours; a little less is asked,
+# so that a message is not counted as deleted when the call would land just past the limit.
+DELETE_WINDOW = 48 * 3600 - 300
 
 
 async def owe(session, cipher: ChatIdCipher, *, reporter_id: int, chat_id: int, update_id: int | None,
-              replies: list[Reply]) -> None:
-    """Record the replies of one update, in the caller's transaction."""
+              replies: list[Reply], lang: str = "en") -> None:
+    """Record the replies of one update, in the caller's transaction, in the reporter's digits."""
     chat_id_enc = cipher.encrypt(chat_id) if replies else None
-    for reply in replies:
+    for reply in map(lambda r: localised(r, lang), replies):
+        replaced = [[reply.replaces, 0]] if reply.replaces and reply.replaces != reply.edit_message_id else None
         session.add(OutgoingReply(
             reporter_id=reporter_id, update_id=update_id, chat_id_enc=chat_id_enc, text=reply.text,
             keyboard=reply.keyboard.to_dict() if reply.keyboard is not None else None,
             edit_message_id=reply.edit_message_id,
+            kind=reply.cleanup or ("question" if reply.question else None),
+            delete_ids=reply.delete_ids if reply.cleanup else replaced,
+            tally={"deleted": 0, "too_old": 0, "gone": 0} if reply.cleanup else None,
         ))
     await session.flush()
 
@@ -85,12 +97,12 @@ class ReplySender:
         return len(self._drains)
 
     async def _drain(self, reporter_id: int) -> None:
-        sent: tuple[int, str] | None = None  # the reply just sent, marked with the next lease
+        sent: Sent | None = None  # the reply just sent, marked with the next lease
         try:
             while True:
                 async with self._slots:
                     step = await self._send_next(reporter_id, sent)
-                sent = step if isinstance(step, tuple) else None
+                sent = step if isinstance(step, Sent) else None
                 if step is False:
                     break
         except asyncio.CancelledError:
@@ -99,9 +111,9 @@ class ReplySender:
             log.warning("Replies of reporter %s wait: %s", reporter_id, type(error).__name__)
         finally:
             if sent is not None:  # stopped between a send and its mark
-                await finish_patiently(self.bot.db, OutgoingReply, sent[0], outcome=sent[1])
+                await sent.mark_patiently(self.bot.db)
 
-    async def _send_next(self, reporter_id: int, sent: tuple[int, str] | None = None) -> bool | tuple[int, str]:
+    async def _send_next(self, reporter_id: int, sent: Sent | None = None) -> bool | Sent:
         """Lease and send the reporter's oldest reply. Returns False when there is nothing to
         send now, True when a row was settled here, or (row id, outcome) for the row just sent:
         the caller passes it to the next call, whose short transaction marks it and leases the
@@ -111,7 +123,7 @@ class ReplySender:
         try:
             async with db.transaction() as session:
                 if sent is not None:
-                    await delivery.finish(session, OutgoingReply, sent[0], outcome=sent[1])
+                    await sent.mark(session)
                 row = await delivery.lease_next(session, OutgoingReply, reporter_id=reporter_id, lease=self.lease)
                 if row is None:
                     return False
@@ -123,10 +135,12 @@ class ReplySender:
                     return True
         except Exception:
             if sent is not None:
-                await finish_patiently(db, OutgoingReply, sent[0], outcome=sent[1])
+                await sent.mark_patiently(db)
             raise
+        if row.kind in CLEANUPS:
+            return await self._clean(row, chat_id)
         try:
-            await self._call(row, chat_id)
+            sent = await self._call(row, chat_id)
             outcome = "sent"
         except TelegramError as error:
             failure = classify(error, row.attempts)
@@ -150,17 +164,74 @@ class ReplySender:
                     metrics.reply_failed("rejected")
                 await delivery.finish(session, OutgoingReply, row.id, outcome=outcome)
             return True
-        return row.id, outcome
+        noted = None if row.edit_message_id else sent  # an edit makes no new message
+        done = Sent(row.id, outcome, row.reporter_id, noted, question=row.kind == "question")
+        if noted is not None and row.delete_ids:  # the older copy goes once this one is marked
+            await done.mark_patiently(db)
+            await self._retire(row, chat_id)
+            return True
+        return done
 
-    async def _call(self, row: OutgoingReply, chat_id: int) -> None:
+    async def _call(self, row: OutgoingReply, chat_id: int) -> Message | None:
         bot = self.bot.application.bot
         keyboard = InlineKeyboardMarkup.de_json(row.keyboard, bot) if row.keyboard else None
         if row.edit_message_id:
             await bot.edit_message_text(row.text, chat_id=chat_id, message_id=row.edit_message_id,
                                         parse_mode=ParseMode.HTML, reply_markup=keyboard, rate_limit_args=ONCE)
-        else:
-            await bot.send_message(chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=keyboard,
-                                   protect_content=True, rate_limit_args=ONCE)  # no forwarding or saving
+            return None
+        return await bot.send_message(chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=keyboard,
+                                      protect_content=True, rate_limit_args=ONCE)  # no forwarding or saving
+
+    async def _retire(self, row: OutgoingReply, chat_id: int) -> None:
+        """The question's older copy goes once the new one is on screen (never before: a crash
+        in between leaves two copies, not none). Best effort: a copy that stays is only clutter."""
+        for message_id, _sent in row.delete_ids:
+            try:
+                await self.bot.application.bot.delete_message(chat_id, message_id, rate_limit_args=ONCE)
+            except TelegramError as error:
+                log.info("Older copy of a question not deleted: %s", type(error).__name__)
+                if not isinstance(error, BadRequest):
+                    continue  # it may still be there: its record stays for a clean-up
+            async with self.bot.db.transaction() as session:
+                await chat.forget_message(session, row.reporter_id, message_id)
+
+    async def _clean(self, row: OutgoingReply, chat_id: int) -> bool:
+        """Delete the chat's messages one by one (each answer says whether that one went), saving
+        the progress after each, so a crash or an outage resumes where it stopped; then tell the
+        reporter what could not be deleted. Refusals (too old, already gone) are final."""
+        bot, db = self.bot.application.bot, self.bot.db
+        pending, tally = list(row.delete_ids or []), dict(row.tally or {})
+        while pending:
+            message_id, sent_at = pending[0]
+            if sent_at and time.time() - sent_at > DELETE_WINDOW:
+                verdict = "too_old"  # Telegram would refuse: not asked
+            else:
+                try:
+                    await bot.delete_message(chat_id, message_id, rate_limit_args=ONCE)
+                    verdict = "deleted"
+                except BadRequest as error:
+                    verdict = "too_old" if "can't be deleted" in str(error).lower() else "gone"
+                except TelegramError as error:
+                    failure = classify(error, row.attempts)
+                    async with db.transaction() as session:
+                        if failure.unreachable:
+                            await delivery.give_up_on_reporter(session, row.reporter_id)
+                        else:
+                            log.warning("Clean-up %s waits (%s)", row.id, type(error).__name__)
+                            await delivery.postpone(session, OutgoingReply, row.id, seconds=failure.retry_in or 5.0)
+                            await _save_progress(session, row.id, pending, tally)
+                    metrics.reply_failed("unreachable" if failure.unreachable else "retry")
+                    return False
+            pending.pop(0)
+            tally[verdict] = tally.get(verdict, 0) + 1
+            async with db.transaction() as session:
+                await _save_progress(session, row.id, pending, tally, lease=self.lease)
+        async with db.transaction() as session:
+            reporter = await session.get(Reporter, row.reporter_id)
+            report = cleaned(reporter.lang if reporter else "en", row.kind, tally)
+            session.add(OutgoingReply(reporter_id=row.reporter_id, chat_id_enc=row.chat_id_enc, text=report.text))
+            await delivery.finish(session, OutgoingReply, row.id, outcome="sent")
+        return True
 
     async def sweep_once(self) -> int:
         """Kick every reporter with a reply due (after a failure, a crash, a restart)."""
@@ -209,13 +280,54 @@ class ReplySender:
             await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def finish_patiently(db, model, row_id: int, *, outcome: str, attempts: int = 30) -> None:
+@dataclass(frozen=True)
+class Sent:
+    """A reply Telegram took, still to be marked: its outcome, and the message it made (recorded
+    for a later clean-up)."""
+
+    row_id: int
+    outcome: str
+    reporter_id: int
+    message: Message | None
+    question: bool = False
+
+    async def mark(self, session) -> None:
+        await delivery.finish(session, OutgoingReply, self.row_id, outcome=self.outcome)
+        await note_sent(session, self.reporter_id, self.message, question=self.question)
+
+    async def mark_patiently(self, db) -> None:
+        await finish_patiently(db, OutgoingReply, self.row_id, outcome=self.outcome,
+                               then=lambda session: note_sent(session, self.reporter_id, self.message,
+                                                              question=self.question))
+
+
+async def note_sent(session, reporter_id: int, message: Message | None, *, question: bool = False) -> None:
+    """Record a message the bot sent, for a later clean-up; not for a reporter who left."""
+    if message is None:
+        return
+    reporter = await session.get(Reporter, reporter_id)
+    if reporter is not None and not reporter.forgotten:
+        await chat.record(session, reporter_id, message.message_id, from_bot=True, question=question,
+                          sent_at=message.date)
+
+
+async def _save_progress(session, row_id: int, pending: list, tally: dict, *,
+                         lease: timedelta | None = None) -> None:
+    values = {"delete_ids": pending, "tally": tally}
+    if lease is not None:  # a long clean-up keeps its lease while it works
+        values["due_at"] = utcnow() + lease
+    await session.execute(sa.update(OutgoingReply).where(OutgoingReply.id == row_id).values(**values))
+
+
+async def finish_patiently(db, model, row_id: int, *, outcome: str, attempts: int = 30, then=None) -> None:
     """Mark a message sent, waiting out a database blip (a restart takes a second or two): a
     mark that is lost would send the message a second time once its lease ran out."""
     for attempt in range(attempts):
         try:
             async with db.transaction() as session:
                 await delivery.finish(session, model, row_id, outcome=outcome)
+                if then is not None:
+                    await then(session)
             return
         except Exception as error:
             if attempt == attempts - 1:

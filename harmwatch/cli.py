@@ -308,7 +308,8 @@ def config_check(file: Annotated[Path | None, typer.Argument(help="default: HARM
         raise typer.Exit(1) from None
     typer.echo(f"{path}: OK. {found.country_iso3} ({found.country_name}), reports from {found.earliest_date}, "
                f"{len(found.parties)} parties, levels {' / '.join(found.admin_levels)}, licence {found.licence}, "
-               f"places {found.places or 'built in (Syria)'}.")
+               f"places {found.places or 'built in (Syria)'}, support service "
+               f"{'in ' + ', '.join(found.support_service) if found.support_service else 'not set'}.")
 
 
 @app.command()

@@ -24,7 +24,7 @@ KNOWN_LEVEL_NAMES = (
     N_("state"), N_("province"), N_("region"), N_("township"), N_("locality"), N_("village"),
 )
 SYRIA_LEVELS = ("governorate", "district", "sub-district", "community")
-KEYS = {"country", "earliest_date", "parties", "admin_levels", "licence", "places"}
+KEYS = {"country", "earliest_date", "parties", "admin_levels", "licence", "places", "support_service"}
 COUNTRY_KEYS = {"iso3", "name"}
 PARTY_KEYS = {"code", "name"}
 ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -63,6 +63,14 @@ class Deployment:
     source: Path | None = None  # the file this came from
     # msgid -> {language: text}: the file's own translations (party and level names).
     terms: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+    # language -> how to reach a support service for survivors of sexual violence (a name and a
+    # number, a link): shown on the sexual-violence path and in /help. Empty: none is shown.
+    support_service: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def support_line(self, lang: str) -> str | None:
+        """The support service in the reporter's language, else in English, else the first given."""
+        lines = self.support_service
+        return lines.get(lang) or lines.get("en") or next(iter(lines.values()), None)
 
     def level_name(self, level: int) -> str:
         """The English name of an admin level (the deepest named one past the end)."""
@@ -70,10 +78,18 @@ class Deployment:
 
     def activate(self) -> None:
         """Make the translators use this deployment's level names and its own translations."""
+        global _active
         i18n.use_terms(levels=self.admin_levels, terms=self.terms)
+        _active = self
 
 
 DEFAULT = Deployment()
+_active = DEFAULT
+
+
+def active() -> Deployment:
+    """The deployment last activated (what the bot shows now): the built-in one until then."""
+    return _active
 
 
 def load(path: str | Path) -> Deployment:
@@ -127,7 +143,23 @@ def parse(data: dict[str, Any], *, base: Path = Path("."), source: Path | None =
         if not places.is_file():
             raise DeploymentError("places", f"no such file: {places}")
         fields["places"] = places
+    if "support_service" in data:
+        fields["support_service"] = _support(data["support_service"])
     return Deployment(**fields)
+
+
+def _support(value: Any) -> dict[str, str]:
+    """{en = "…", uk = "…"}: the support service's line in each language the deployment has it."""
+    if not isinstance(value, dict) or not value:
+        raise DeploymentError("support_service", "must be a table of lines by language {en = …, uk = …}")
+    for lang, line in value.items():
+        if lang not in i18n.LANGUAGES:
+            raise DeploymentError(f"support_service.{lang}", f"not a shipped language ({', '.join(i18n.LANGUAGES)})")
+        if not isinstance(line, str) or not line.strip():
+            raise DeploymentError(f"support_service.{lang}", "must be a non-empty line of text")
+        if len(line) > 500:
+            raise DeploymentError(f"support_service.{lang}", "must be at most 500 characters")
+    return {lang: line.strip() for lang, line in value.items()}
 
 
 def _no_unknown(table: dict[str, Any], known: set[str], prefix: str) -> None:

@@ -151,6 +151,17 @@ def ngettext(lang: str, singular: str, plural: str, n: int, **params: object) ->
     return text % {"n": n, **params}
 
 
+# Languages whose messages are written with their own digits, one system per message: a Persian
+# progress line "۵ / ۱۴" beside Latin "20/11/2026" reads as two scripts at once.
+NATIVE_DIGITS = {"fa": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")}
+
+
+def native_digits(text: str, lang: str) -> str:
+    """Plain text with the language's own digits (Persian: ۰–۹); unchanged for other languages."""
+    table = NATIVE_DIGITS.get(lang)
+    return text.translate(table) if table else text
+
+
 # Arabic-Indic (U+0660..) and Persian (U+06F0..) digits, and any other Unicode decimal digit.
 def to_ascii_digits(text: str) -> str:
     """'٣-٥' and '۳ تا ۵' become '3-5' and '3 تا 5'; other characters are left alone."""

@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from harmwatch.accounts.models import ApiToken, LoginAttempt, LoginSession, Role, SpentCode, User
 from harmwatch.audit.models import AuditEvent
 from harmwatch.incidents.models import Incident
-from harmwatch.messaging.models import OutboxMessage, OutgoingReply, ProcessedUpdate
+from harmwatch.messaging.models import ChatMessage, OutboxMessage, OutgoingReply, ProcessedUpdate
 from harmwatch.places.models import Place
 from harmwatch.ratelimits import RateBucket
 from harmwatch.reporters.models import Reporter
@@ -17,6 +17,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "ChatMessage",
     "Comment",
     "Draft",
     "Incident",

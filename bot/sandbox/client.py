@@ -190,6 +190,13 @@ class SandboxClient:
                                f"within {timeout}s")
         return data["messages"][0]
 
+    async def age_messages(self, chat: Chat, hours: float, message_ids: list[int] | None = None) -> list[int]:
+        """Move messages' dates `hours` back (all of the chat's by default); the ids aged."""
+        body: dict[str, Any] = {"hours": hours}
+        if message_ids is not None:
+            body["message_ids"] = message_ids
+        return (await self._call("POST", f"/chats/{_chat_id(chat)}/age", json=body))["aged"]
+
     async def chat(self, chat: Chat) -> dict[str, Any]:
         """Chat state: reply keyboard, force_reply, "typing…" action, command menu, rtl."""
         return await self._call("GET", f"/chats/{_chat_id(chat)}")

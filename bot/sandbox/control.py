@@ -273,6 +273,26 @@ async def edit_message(state: SandboxState, request: Request) -> dict[str, Any]:
 
 
 @endpoint
+async def age_messages(state: SandboxState, request: Request) -> dict[str, Any]:
+    """Make messages of a chat older (their `date` moves back), to test Telegram's 48-hour
+    limit on deleting. JSON: hours, message_ids (default: every message of the chat)."""
+    chat_id = _int(request.path_params["chat_id"], "chat_id") or 0
+    if chat_id not in state.chats:
+        raise ActionError("no such chat", 404)
+    body = await _body(request)
+    try:
+        seconds = int(float(body.get("hours", 0)) * 3600)
+    except (TypeError, ValueError) as exc:
+        raise ActionError("hours must be a number") from exc
+    wanted = body.get("message_ids")
+    aged = [r for r in state.chat_messages(chat_id) if wanted is None or r.message_id in wanted]
+    for rec in aged:
+        rec.message["date"] = int(rec.message.get("date") or state.now()) - seconds
+        state.touch(rec)
+    return {"aged": [r.message_id for r in aged]}
+
+
+@endpoint
 async def callback_queries(state: SandboxState, request: Request) -> list[dict[str, Any]]:
     """Button presses and the bot's answers (None until answered). Query: chat_id."""
     chat_id = _int(request.query_params.get("chat_id"), "chat_id")
@@ -371,6 +391,7 @@ routes = [
     Route("/control/chats", list_chats, methods=["GET"]),
     Route("/control/chats/{chat_id}", get_chat, methods=["GET"]),
     Route("/control/chats/{chat_id}/messages", chat_messages, methods=["GET"]),
+    Route("/control/chats/{chat_id}/age", age_messages, methods=["POST"]),
     Route("/control/callback_queries", callback_queries, methods=["GET"]),
     Route("/control/callback_queries/{query_id}", callback_query, methods=["GET"]),
     Route("/control/updates", list_updates, methods=["GET"]),

@@ -274,30 +274,54 @@ async def edit_message_reply_markup(state: SandboxState, params: Params) -> dict
     return _apply_edit(state, rec, {}, parse_markup(params))
 
 
-@method("deleteMessage")
-async def delete_message(state: SandboxState, params: Params) -> bool:
-    """Delete a message (the sandbox keeps it, flagged deleted, for tests to see)."""
-    chat = resolve_chat(state, params, sending=False)
-    rec = state.get_message(chat["id"], params.int("message_id", required=True) or 0)
+DELETE_WINDOW = 48 * 3600  # a message older than this can no longer be deleted for everyone
+NOT_FOUND = "message to delete not found"
+TOO_OLD = "message can't be deleted for everyone"
+
+
+def _deletable(state: SandboxState, chat: dict[str, Any], rec: MessageRecord | None) -> str | None:
+    """Why Telegram would refuse to delete this message (None: it may be deleted). In a private
+    chat a bot deletes its own messages and the user's, both for 48 hours."""
     if rec is None or rec.deleted:
-        raise bad_request("message to delete not found")
+        return NOT_FOUND
+    if state.now() - int(rec.message.get("date") or 0) >= DELETE_WINDOW:
+        return TOO_OLD
+    if chat["type"] != "private" and not rec.from_bot:
+        return "message can't be deleted"  # the sandbox's bot is never a group admin
+    return None
+
+
+def _remove(state: SandboxState, rec: MessageRecord) -> None:
+    """Gone from the chat on both sides; the record stays, flagged, for tests to see."""
     rec.deleted = True
     state.touch(rec)
+
+
+@method("deleteMessage")
+async def delete_message(state: SandboxState, params: Params) -> bool:
+    """Delete a message: refused for an unknown or already deleted id, and after 48 hours."""
+    chat = resolve_chat(state, params, sending=False)
+    rec = state.get_message(chat["id"], params.int("message_id", required=True) or 0)
+    refusal = _deletable(state, chat, rec)
+    if refusal:
+        raise bad_request(refusal)
+    _remove(state, rec)
     return True
 
 
 @method("deleteMessages")
 async def delete_messages(state: SandboxState, params: Params) -> bool:
-    """Delete several messages; missing ones are skipped, as on Telegram."""
+    """Delete 1 to 100 messages; those that cannot be found or deleted are skipped, as on Telegram."""
     chat = resolve_chat(state, params, sending=False)
     ids = params.json("message_ids") or []
     if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
         raise bad_request("can't parse message_ids JSON array")
+    if not 1 <= len(ids) <= 100:
+        raise bad_request("too many message identifiers specified" if ids else "message identifiers are empty")
     for message_id in ids:
         rec = state.get_message(chat["id"], message_id)
-        if rec is not None and not rec.deleted:
-            rec.deleted = True
-            state.touch(rec)
+        if _deletable(state, chat, rec) is None:
+            _remove(state, rec)
     return True
 
 

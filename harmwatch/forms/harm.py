@@ -96,7 +96,7 @@ def harm_form(deployment: Deployment) -> Form:
         # Survivors of sexual violence are asked about gently, and not with the shelling wording.
         questions.count("survivors", N_("How many survivors were there, if you know?"), required=False,
                         when=chosen("event_type", {EventType.SEXUAL_VIOLENCE}), in_report_columns=False,
-                        short=N_("Survivors"),
+                        short=N_("Survivors"), support=True,
                         help=N_("Share only what you are comfortable sharing; every question can be skipped. "
                                 "Nobody outside the review team will see it.")),
         *_counts(when=_NOT_SEXUAL),

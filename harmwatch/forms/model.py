@@ -104,6 +104,8 @@ class Question:
     # multi-choice answers: how, and as which export column (Export). None: the answer stays on
     # the report.
     export: Export | None = None
+    # Points the reporter to the deployment's support service for survivors, where it sets one.
+    support: bool = False
 
     @property
     def title(self) -> str:

@@ -67,13 +67,13 @@ def when() -> tuple[Question, ...]:
 
 def count(question_id: str, label: str, *, required: bool = True, max_value: int = 10_000,
           when: Condition | None = None, part_of: str | None = None, in_report_columns: bool = True,
-          short: str | None = None, help: str | None = None) -> Question:
+          short: str | None = None, help: str | None = None, support: bool = False) -> Question:
     """A count asked as a range, with "None" and "I don't know" buttons (unknown is not zero).
     It fills the Report columns <id>_min and <id>_max, or stays in the answers only."""
     return Question(question_id, Kind.RANGE, label, required=required, allow_unknown=True,
                     options=(NONE_OPTION,), max_value=max_value, when=when, part_of=part_of,
                     help=help or COUNT_HELP,
-                    column=question_id if in_report_columns else None, short=short)
+                    column=question_id if in_report_columns else None, short=short, support=support)
 
 
 def attribution(deployment: Deployment) -> Question:

@@ -15,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from harmwatch.database import utcnow
-from harmwatch.messaging.models import OutboxMessage, OutgoingReply, ProcessedUpdate
+from harmwatch.messaging.models import ChatMessage, OutboxMessage, OutgoingReply, ProcessedUpdate
 from harmwatch.reporters.models import Reporter
 
 Outgoing = type[OutgoingReply] | type[OutboxMessage]
 LEASE = timedelta(seconds=30)  # longer than one Bot API call with its timeouts
 CANDIDATES = 5
+CHAT_IDS_KEPT = timedelta(days=7)
 
 
 def _heads(model: Outgoing, now):
@@ -59,7 +60,7 @@ async def due_reporters(session: AsyncSession, model: Outgoing, *, limit: int = 
 async def finish(session: AsyncSession, model: Outgoing, row_id: int, *, outcome: str) -> None:
     values = {"sent_at": utcnow()}
     if model is OutgoingReply:
-        values |= {"outcome": outcome, "chat_id_enc": None}
+        values |= {"outcome": outcome, "chat_id_enc": None, "delete_ids": None}
     await session.execute(sa.update(model).where(model.id == row_id).values(**values))
 
 
@@ -101,6 +102,9 @@ async def prune(session: AsyncSession, *, older_than: timedelta) -> int:
     what the reporter answered; they are kept no longer than needed either."""
     cutoff = utcnow() - older_than
     updates = await session.execute(sa.delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
+    # A chat message is deletable for 48 hours; its id is kept a while longer only so that a
+    # clean-up can still say how many old messages the reporter must delete by hand.
+    await session.execute(sa.delete(ChatMessage).where(ChatMessage.sent_at < utcnow() - CHAT_IDS_KEPT))
     await session.execute(sa.delete(OutgoingReply).where(OutgoingReply.sent_at.is_not(None),
                                                          OutgoingReply.sent_at < cutoff))
     return updates.rowcount

@@ -64,3 +64,28 @@ class OutgoingReply(SQLModel, table=True):
     attempts: int = 0
     # sent, not_modified, rejected (Telegram refused it for good), unreachable, expired
     outcome: str | None = Field(default=None, sa_type=sa.String(16))
+    # "question": the live question once sent; "clean" / "forget": deletes `delete_ids` from the
+    # chat, then tells the reporter what could not be deleted. None: a plain message.
+    kind: str | None = Field(default=None, sa_type=sa.String(16))
+    # [[message_id, unix time sent], ...] still to delete: a question's older copy, or a clean-up's
+    # messages. Kept up to date as they go, so a crash half-way deletes the rest later.
+    delete_ids: list[list[int]] | None = Field(default=None, sa_type=JSONType)
+    # A clean-up's tally so far: {"deleted": n, "too_old": n, "gone": n}.
+    tally: dict[str, int] | None = Field(default=None, sa_type=JSONType)
+
+
+class ChatMessage(SQLModel, table=True):
+    """One message of a reporter's private chat with the bot (theirs or the bot's), by its Telegram
+    message id, so that the conversation can be deleted from the phone after Send and on /forget.
+    It leads to nobody: the reporter row is the only link, and the rows go when the messages do.
+    `question` marks the bot's live question, which an error replaces instead of repeating."""
+
+    __tablename__ = "chat_messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reporter_id: int = Field(foreign_key="reporters.id", index=True, ondelete="CASCADE")
+    message_id: int = Field(sa_type=sa.BigInteger)
+    from_bot: bool = False
+    question: bool = False
+    # When Telegram got it: after 48 hours it can no longer be deleted for everyone.
+    sent_at: datetime = Field(default_factory=utcnow)

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from harmwatch.audit.service import record
 from harmwatch.database import utcnow
-from harmwatch.messaging.models import OutboxMessage, ProcessedUpdate
+from harmwatch.messaging.models import ChatMessage, OutboxMessage, ProcessedUpdate
 from harmwatch.privacy import ChatIdCipher, lookup_key, random_pseudonym
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Report
@@ -113,6 +113,7 @@ async def forget(session: AsyncSession, reporter: Reporter, *, media_dir: Path |
     )
     await discard_draft(session, reporter, media_dir=media_dir)
     await session.execute(sa.delete(OutboxMessage).where(OutboxMessage.reporter_id == reporter.id))
+    await session.execute(sa.delete(ChatMessage).where(ChatMessage.reporter_id == reporter.id))
     if reporter.lookup_key:  # updates still in flight: their key would lead back to the person
         await session.execute(sa.update(ProcessedUpdate).where(ProcessedUpdate.reporter_key == reporter.lookup_key)
                               .values(reporter_key=None))

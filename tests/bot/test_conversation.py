@@ -115,11 +115,24 @@ async def test_bad_answers_get_a_clear_message_and_change_nothing(chatter, datab
     assert "killed" not in (await _draft(database)).answers
 
 
+async def test_a_typed_answer_takes_the_buttons_off_its_question(chatter, sandbox):
+    await chatter.say("/start")
+    await chatter.tap("Civilians harmed")
+    place_question = await chatter.tap("Armed clash")
+    await chatter.say("Al Bab")
+    [edited] = [m for m in await sandbox.client.bot_messages(chatter.chat)
+                if m["message_id"] == place_question["message_id"]]
+    assert "✓" in edited["text"] and not edited["reply_markup"]
+
+
 async def test_stale_button_changes_nothing(chatter, database, sandbox):
     await chatter.say("/start")
     await chatter.tap("Civilians harmed")
     place_question = await chatter.tap("Armed clash")
-    await chatter.say("Al Bab")  # answered by typing: the question's buttons stay on screen
+    # Telegram refuses the edit that would take the buttons off: they stay on screen.
+    await sandbox.client.inject_faults("editMessageText", count=1, status=400,
+                                       description="Bad Request: message can't be edited")
+    await chatter.say("Al Bab")
     answers = (await _draft(database)).answers
     aleppo = next(b["callback_data"] for row in place_question["reply_markup"]["inline_keyboard"] for b in row
                   if b["text"] == "Aleppo")

@@ -180,9 +180,10 @@ async def test_forget_unlinks_the_reports_and_deletes_the_chat_id(sandbox, repor
         report = await make_report(session, reporter=reporter)
     confirm = await chatter.say("/forget")
     assert "Yes, forget me" in chatter.buttons(confirm)
-    await chatter.toggle("Yes, forget me")  # the question is edited into the answer
-    [edited] = [m for m in await sandbox.client.bot_messages(chatter.chat) if m["message_id"] == confirm["message_id"]]
-    assert edited["text"].startswith("Done. Your reports are no longer linked to you")
+    done = await chatter.tap("Yes, forget me")  # the chat is deleted, the question too, then this
+    assert done["text"].startswith("Done. Your reports are no longer linked to you")
+    [question] = [m for m in await sandbox.client.bot_messages(chatter.chat) if m["message_id"] == confirm["message_id"]]
+    assert question["deleted"]
     async with database.transaction() as session:
         reporter = await session.get(Reporter, reporter.id)
         stored = await session.get(Report, report.id)

@@ -96,6 +96,25 @@ def test_config_check_accepts_the_example():
     result = CliRunner().invoke(app, ["config", "check", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
     assert "UKR" in result.output and "2 parties" in result.output
+    assert "support service in en, uk, ru" in result.output
+
+
+def test_the_support_service_is_read_by_language_with_english_for_the_others():
+    loaded = deployments.load(EXAMPLE)
+    assert loaded.support_line("uk").startswith("Національна гаряча лінія")
+    assert loaded.support_line("ar") == loaded.support_service["en"]
+    assert deployments.parse({}).support_line("en") is None
+
+
+@pytest.mark.parametrize("value, key", [
+    ({"xx": "a line"}, "support_service.xx"),
+    ({"en": " "}, "support_service.en"),
+    ("116 123", "support_service"),
+])
+def test_a_bad_support_service_is_refused_naming_the_key(value, key):
+    with pytest.raises(DeploymentError) as caught:
+        deployments.parse({"support_service": value})
+    assert caught.value.key == key
 
 
 @pytest.mark.parametrize("command", [["serve", "--port", "1"], ["bot"]])

@@ -284,3 +284,33 @@ async def test_updates_parse_with_ptb_de_json(sandbox, bot, user):
     raw = (await sandbox.client.updates())["updates"][0]
     update = Update.de_json(raw, bot)
     assert update.message.text == "/start" and update.message.api_kwargs == {}
+
+
+async def test_delete_follows_telegrams_rules_in_a_private_chat(sandbox, bot, user):
+    """The bot deletes its own messages and the user's, for 48 hours; later, and for ids it does not
+    know, Telegram refuses with its own words; every call is in the call log."""
+    mine = await bot.send_message(user["id"], "question")
+    theirs = (await sandbox.client.send_text(user, "an answer"))["message"]["message_id"]
+    old = await bot.send_message(user["id"], "an old one")
+    await sandbox.client.age_messages(user, 49, [old.message_id])
+    assert await bot.delete_message(user["id"], mine.message_id)
+    assert await bot.delete_message(user["id"], theirs)
+    with pytest.raises(BadRequest, match="(?i)can't be deleted for everyone"):
+        await bot.delete_message(user["id"], old.message_id)
+    with pytest.raises(BadRequest, match="(?i)message to delete not found"):
+        await bot.delete_message(user["id"], 9999)
+    shown = {m["message_id"] for m in await sandbox.client.messages(user, include_deleted=False)}
+    assert mine.message_id not in shown and theirs not in shown and old.message_id in shown
+    calls = await sandbox.client.calls("deleteMessage")
+    assert [c["ok"] for c in calls] == [True, True, False, False]
+
+
+async def test_delete_messages_skips_what_it_cannot_delete(sandbox, bot, user):
+    first = await bot.send_message(user["id"], "one")
+    second = await bot.send_message(user["id"], "two")
+    await sandbox.client.age_messages(user, 50, [second.message_id])
+    assert await bot.delete_messages(user["id"], [first.message_id, second.message_id, 777])
+    shown = {m["message_id"] for m in await sandbox.client.bot_messages(user, include_deleted=False)}
+    assert first.message_id not in shown and second.message_id in shown
+    with pytest.raises(BadRequest, match="(?i)too many"):
+        await bot.delete_messages(user["id"], list(range(1, 102)))

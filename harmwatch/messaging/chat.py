@@ -1,0 +1,57 @@
+"""The messages of a reporter's private chat with the bot, by Telegram message id: recorded as
+they come and go, so the bot can delete the conversation from the reporter's phone (after Send,
+if they agree, and on /forget) and keep one live question on screen. Only the message ids and
+when they were sent are kept, under the reporter row: never the text, never the Telegram id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from harmwatch.database import utcnow
+from harmwatch.messaging.models import ChatMessage
+
+
+async def record(session: AsyncSession, reporter_id: int, message_id: int, *, from_bot: bool,
+                 question: bool = False, sent_at: datetime | None = None) -> None:
+    """Note one message of the chat; a new live question retires the older ones."""
+    if question:
+        await session.execute(sa.update(ChatMessage).where(ChatMessage.reporter_id == reporter_id,
+                                                           ChatMessage.question.is_(True)).values(question=False))
+    session.add(ChatMessage(reporter_id=reporter_id, message_id=message_id, from_bot=from_bot, question=question,
+                            sent_at=sent_at or utcnow()))
+    await session.flush()
+
+
+async def live_question(session: AsyncSession, reporter_id: int) -> ChatMessage | None:
+    """The bot's question message now on the reporter's screen, if it was recorded."""
+    return (await session.scalars(sa.select(ChatMessage).where(
+        ChatMessage.reporter_id == reporter_id, ChatMessage.question.is_(True))
+        .order_by(ChatMessage.id.desc()).limit(1))).first()
+
+
+async def forget_message(session: AsyncSession, reporter_id: int, message_id: int) -> None:
+    """The message was deleted (a question's older copy): nothing is left to delete later."""
+    await session.execute(sa.delete(ChatMessage).where(ChatMessage.reporter_id == reporter_id,
+                                                       ChatMessage.message_id == message_id))
+
+
+async def take_all(session: AsyncSession, reporter_id: int) -> list[list[int]]:
+    """Every recorded message of the chat as [message_id, unix time sent], oldest first, and the
+    records gone: the clean-up that deletes them holds the only copy of the ids."""
+    rows = (await session.scalars(sa.select(ChatMessage).where(ChatMessage.reporter_id == reporter_id)
+                                  .order_by(ChatMessage.id))).all()
+    await session.execute(sa.delete(ChatMessage).where(ChatMessage.reporter_id == reporter_id))
+    return [[row.message_id, int(_aware(row.sent_at).timestamp())] for row in rows]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+async def settle(session: AsyncSession, reporter_id: int) -> None:
+    """No question is live any more (the report was sent or discarded)."""
+    await session.execute(sa.update(ChatMessage).where(ChatMessage.reporter_id == reporter_id,
+                                                       ChatMessage.question.is_(True)).values(question=False))
