@@ -16,6 +16,7 @@ from harmwatch.places.csv_format import PlaceRow, check_parents, parse_places_cs
 from harmwatch.places.matching import NameForms, Query, score
 
 BUILTIN_CSV = "syria.csv"
+TOWNS_CSV = "syria_towns.csv"  # GeoNames towns and villages, written by make_syria_towns
 EARTH_RADIUS_KM = 6371.0088
 MAX_NEAREST_KM = 150.0  # farther than this from every known place: outside the covered country
 
@@ -226,13 +227,15 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def builtin_rows(path: Path | None = None) -> list[PlaceRow]:
-    """The deployment's gazetteer CSV (`path`), else the shipped one (Syria, OCHA COD-AB
-    P-codes), as validated rows."""
+    """The deployment's gazetteer CSV (`path`), else the shipped one (Syria: OCHA COD-AB
+    governorates and districts, Harmwatch's towns, GeoNames' towns and villages), as validated
+    rows."""
     if path is None:
-        text = files("harmwatch.places").joinpath(BUILTIN_CSV).read_text(encoding="utf-8")
+        shipped = files("harmwatch.places")
+        rows = parse_places_csv(shipped.joinpath(BUILTIN_CSV).read_text(encoding="utf-8"))
+        rows += parse_places_csv(shipped.joinpath(TOWNS_CSV).read_text(encoding="utf-8"))
     else:
-        text = path.read_text(encoding="utf-8-sig")
-    rows = parse_places_csv(text)
+        rows = parse_places_csv(path.read_text(encoding="utf-8-sig"))
     check_parents(rows, {})
     return rows
 

@@ -53,6 +53,10 @@ PART_WEIGHT = 0.9  # a name found inside longer text ("Aleppo city") counts a li
 # near spelling counts for this much only.
 SKELETON_AGREEMENT = 65.0
 DISAGREEMENT_WEIGHT = 0.8
+# A skeleton lifts a score only when the consonants nearly agree and the names begin alike
+# (both with a vowel, or with the same consonant): "ar-Raqqah" is not "'Ariqah", nor "Kharkiv"
+# "Kuwayris Sharqi", though their consonants are near.
+SKELETON_LIFT = 80.0
 
 
 def normalise(text: str) -> str:
@@ -94,6 +98,7 @@ class NameForms:
 
     spelled: frozenset[str]
     skeletons: frozenset[str]
+    initial: str = ""  # "a" for any vowel, else the first consonant (folded)
 
     @classmethod
     def of(cls, text: str) -> NameForms:
@@ -101,7 +106,10 @@ class NameForms:
         bare = without_articles(normal)
         spelled = {normal, bare, normal.replace(" ", ""), bare.replace(" ", "")} - {""}
         skeletons = {s for s in (skeleton(bare),) if len(s) >= 3}
-        return cls(frozenset(spelled), frozenset(skeletons))
+        initial = ""
+        if skeletons:
+            initial = "a" if bare[0] in _VOWELS else next(iter(skeletons))[0]
+        return cls(frozenset(spelled), frozenset(skeletons), initial)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +140,8 @@ def score(query: Query, name: NameForms) -> float:
         value = max((fuzz.ratio(typed, known) for typed, known in product(forms.spelled, name.spelled)), default=0.0)
         skeletons = [fuzz.ratio(typed, known) for typed, known in product(forms.skeletons, name.skeletons)]
         if skeletons:
-            value = max(value, SKELETON_WEIGHT * max(skeletons))
+            if max(skeletons) >= SKELETON_LIFT and forms.initial == name.initial:
+                value = max(value, SKELETON_WEIGHT * max(skeletons))
             if value < 100 and max(skeletons) < SKELETON_AGREEMENT:
                 value *= DISAGREEMENT_WEIGHT
         best = max(best, weight * value)

@@ -53,6 +53,8 @@ def test_children_of_aleppo_are_its_districts(syria):
 
 def test_every_place_has_a_name_in_every_shipped_language(syria):
     for place in syria:
+        if place.pcode.startswith("GN"):
+            continue  # GeoNames' towns and villages: see the next test
         for lang in LANGUAGES:
             assert place.name_in(lang).strip(), (place.pcode, lang)
         for lang in ("ar", "fa", "uk", "ru"):
@@ -60,6 +62,16 @@ def test_every_place_has_a_name_in_every_shipped_language(syria):
         assert ARABIC.search(place.names["ar"]) and ARABIC.search(place.names["fa"]), place.pcode
         assert CYRILLIC.search(place.names["uk"]) and CYRILLIC.search(place.names["ru"]), place.pcode
         assert place.lat is not None and 32 < place.lat < 37.5 and 35.5 < place.lon < 42.5, place.pcode
+
+
+def test_the_geonames_towns_have_an_arabic_name_and_a_point_in_syria(syria):
+    towns = [p for p in syria if p.pcode.startswith("GN")]
+    assert len(towns) == 201
+    assert all(p.level == 4 and syria.get(p.parent_pcode).level == 2 for p in towns)
+    assert all(p.lat is not None and 32 < p.lat < 37.5 and 35.5 < p.lon < 42.5 for p in towns)
+    # Arabic from GeoNames' alternate names (two added by hand); none has a Ukrainian name.
+    assert all(ARABIC.search(p.names["ar"]) and ARABIC.search(p.names["fa"]) for p in towns)
+    assert syria.name("GN174030", "ar") == "اتارب" and syria.name("GN174030", "uk") == "Al Atarib"
 
 
 def test_name_is_given_in_the_language_asked_and_english_otherwise(syria):
