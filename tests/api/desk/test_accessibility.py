@@ -48,19 +48,20 @@ async def seed(database, settings):
         admin = await make_user(session, name="ada", role=Role.ADMIN)
         secret = await with_two_factor(session, settings, admin)
         monitor = await make_user(session, name="mona", role=Role.MONITOR)
+        ngo = await make_user(session, name="nora", role=Role.NGO)
         reporter = await make_reporter(session, settings, lang="ar")
         first = await make_report(session, reporter=reporter, lat=36.20, lon=37.13,
                                   answers={"description": "قصف على السوق", "sources": ["witness"]})
         near = await make_report(session, reporter=reporter, lat=36.21, lon=37.14, killed_min=3, killed_max=6)
         other_kind = await make_report(session, reporter=reporter, event_type="abduction_forced_disappearance",
                                        lat=36.205, lon=37.135)
-        await make_report(session, reporter=reporter, adm2_pcode="SY0700")
-    return secret, monitor.id, first.id, near.id, other_kind.id
+        elsewhere = await make_report(session, reporter=reporter, adm2_pcode="SY0700")
+    return secret, monitor.id, ngo.id, first.id, near.id, other_kind.id, elsewhere.id
 
 
 async def test_no_serious_or_critical_violation_on_any_desk_page(chromium, live_server, database, settings,
                                                                    axe_script):
-    secret, monitor_id, first, near, other_kind = await seed(database, settings)
+    secret, monitor_id, ngo_id, first, near, other_kind, elsewhere = await seed(database, settings)
     context = await chromium.new_context(bypass_csp=True)  # the desk's CSP would refuse the injected script
     page = await context.new_page()
     checked: dict[str, list[str]] = {}
@@ -73,6 +74,12 @@ async def test_no_serious_or_critical_violation_on_any_desk_page(chromium, live_
 
     await check("log-in", "/login")
     await page.fill("input[name=name]", "ada")
+    await page.fill("input[name=password]", "not the password")
+    await page.click("button[type=submit]")
+    await page.wait_for_load_state()
+    assert "/two-factor" not in page.url
+    await check("log-in refused")
+    await page.fill("input[name=name]", "ada")
     await page.fill("input[name=password]", PASSWORD)
     await page.click("button[type=submit]")
     await page.wait_for_url("**/login/two-factor**")
@@ -83,6 +90,29 @@ async def test_no_serious_or_critical_violation_on_any_desk_page(chromium, live_
 
     await check("queue")
     assert await page.locator("#queue-table tbody tr").count() == 4
+    await page.keyboard.press("?")  # the keyboard help
+    await page.wait_for_selector("#shortcuts-help")
+    await check("queue with the keyboard help open")
+    await page.keyboard.press("Escape")
+    await page.goto(f"{live_server}/?sort=oldest")
+    await page.locator("details:has(#save-view)").evaluate("details => { details.open = true; }")
+    await page.fill("#save-view input[name=name]", "Oldest first")
+    await page.click("#save-view button[type=submit]")
+    await page.wait_for_load_state()
+    await page.goto(f"{live_server}/?sort=oldest&type=harm")
+    await page.locator("details:has(#save-view)").evaluate("details => { details.open = true; }")
+    await page.fill("#save-view input[name=name]", "Harm, oldest first")
+    await page.click("#save-view button[type=submit]")
+    await page.wait_for_load_state()
+    await page.goto(f"{live_server}/?sort=oldest")  # one saved view is the current one, one is not
+    assert await page.locator("#saved-views a").count() == 2
+    await check("queue with a saved view")
+    await page.check(f"input[name=ids][value='{elsewhere}']")
+    await page.select_option("#bulk-form select[name=action]", "reject_spam")
+    await page.click("#bulk-form button[type=submit]")
+    await page.wait_for_load_state()
+    assert await page.locator("#bulk-summary").count() == 1
+    await check("bulk confirmation")
 
     # A verified report makes an incident; the next report then has it among its duplicates.
     await page.goto(f"{live_server}/reports/{near}")
@@ -100,13 +130,28 @@ async def test_no_serious_or_critical_violation_on_any_desk_page(chromium, live_
     assert await page.locator(".duplicates").count() == 1
     await check("report (claimed, decision forms, duplicates)")
     await check("report (not claimed)", f"/reports/{other_kind}")
+    await page.goto(f"{live_server}/reports/{other_kind}")
+    await page.click("#claim-form button")
+    await page.wait_for_selector("#verify-form")
+    await page.select_option("#verify-form select[name=grade]", "fair")
+    await page.click("#verify-button")
+    await page.wait_for_url("**/incidents/*")
+    other_incident = int(page.url.rsplit("/", 1)[1])
+    await check("merge preview", f"/incidents/{incident}/merge?others={other_incident}")
     await check("incidents", "/incidents")
     await check("dashboard", "/dashboard")
     await check("audit", "/audit")
     await check("notices", "/notices")
     await check("account", "/account")
     await check("admin accounts", "/admin/users")
-    await check("admin account and tokens", f"/admin/users/{monitor_id}")
+    await check("admin account", f"/admin/users/{monitor_id}")
+    await page.goto(f"{live_server}/admin/users/{ngo_id}")
+    await page.fill("input[name=label]", "Partner feed")
+    await page.click("form[action$='/tokens'] button[type=submit]")
+    await page.wait_for_load_state()
+    assert await page.locator("#new-token").count() == 1
+    await check("token created")
+    await check("admin account with tokens", f"/admin/users/{ngo_id}")
     await check("error (not found)", "/reports/999999")
 
     # The same desk in Arabic, right to left.
@@ -136,6 +181,6 @@ async def test_no_serious_or_critical_violation_on_any_desk_page(chromium, live_
     await check("bot sandbox web chat (a conversation)")
     await context.close()
 
-    assert len(checked) == 20
+    assert len(checked) == 27
     failures = {name: found for name, found in checked.items() if found}
     assert not failures, "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in failures.items())
