@@ -9,6 +9,7 @@ import asyncpg
 
 from bot.media import AS_SENT
 from harmwatch.accounts.models import Role
+from bot.replies import CLEANUPS
 from harmwatch.forms import FORM_VERSIONS
 from harmwatch.i18n import LANGUAGES
 from harmwatch.incidents.enums import IncidentState
@@ -59,6 +60,7 @@ CODES: dict[tuple[str, str], set[str]] = {
     ("reports", "channel"): _literals("channel") | {"telegram"},
     ("media", "sent_as"): set(AS_SENT) | {"photo"},
     ("outbox", "kind"): _literals("kind") & {"question", "outcome"},
+    ("replies", "kind"): {"question", *CLEANUPS},  # bot.replies.owe: a clean-up's kind, or a question's
     ("desk_notices", "kind"): _literals("kind") - {"question", "outcome"},
     ("report_messages", "direction"): {"to_reporter", "from_reporter"},  # review.service writes both
     ("replies", "outcome"): _literals("outcome") | {"expired"},  # also set as `… else "expired"`
