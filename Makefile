@@ -10,7 +10,7 @@ PORT ?= 8000
 # so more processes than cores still pay; each gets its own PostgreSQL database and SQLite files.
 TEST_WORKERS ?= 4
 
-.PHONY: run test install catalogs extract benchmarks clean
+.PHONY: run test install test-tools catalogs extract benchmarks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Test-only tools from npm (axe-core for the accessibility test); `make run` does not need npm.
+NPM_STAMP := node_modules/.installed-stamp
+$(NPM_STAMP): package.json package-lock.json
+	npm install --no-audit --no-fund --silent
+	touch $(NPM_STAMP)
+
+test-tools: $(NPM_STAMP)
 
 # Check every catalog compiles (.po -> .mo). Harmwatch itself reads the .po files (the wheel
 # carries them, see setup.py), so the .mo files are only a check, never needed to run.
@@ -46,11 +54,11 @@ run: catalogs
 	@echo ""
 	$(BIN)/harmwatch serve --host $(HOST) --port $(PORT)
 
-test: catalogs
+test: catalogs test-tools
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 benchmarks: catalogs
 	$(BIN)/python benchmarks/seed.py
 
 clean:
-	rm -rf $(VENV) harmwatch.db harmwatch.db-* .pytest_cache
+	rm -rf $(VENV) node_modules harmwatch.db harmwatch.db-* .pytest_cache
