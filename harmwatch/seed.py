@@ -53,6 +53,16 @@ class Seeder:
         self.sectors = [c.value for c in taxonomy.Sector]
         self.sources = [c.value for c in taxonomy.Source]
         self.languages = list(LANGUAGES)
+        self.taken: set[str] = set()
+
+    def _fresh_code(self) -> str:
+        """A reference code not drawn before in this run: 40 random bits clash about once in a
+        million draws (birthday odds), and a million-row seed must not fail on that."""
+        while True:
+            code = "HW-" + crockford(self.rng.randbytes(5), 8)[:4] + "-" + crockford(self.rng.randbytes(5), 8)[:4]
+            if code not in self.taken:
+                self.taken.add(code)
+                return code
 
     def report_rows(self, count: int) -> Iterator[dict[str, Any]]:
         rng = self.rng
@@ -66,7 +76,7 @@ class Seeder:
             submitted = max(midnight, min(midnight + timedelta(hours=rng.randint(1, 96)),
                                           self.now - timedelta(seconds=rng.randint(1, 600))))
             row: dict[str, Any] = {
-                "ref_code": "HW-" + crockford(rng.randbytes(5), 8)[:4] + "-" + crockford(rng.randbytes(5), 8)[:4],
+                "ref_code": self._fresh_code(),
                 "report_type": "harm" if harm else "access",
                 "form_id": "harm" if harm else "access",
                 "form_version": 1,
@@ -136,6 +146,8 @@ def full_row(row: dict[str, Any]) -> dict[str, Any]:
 async def seed(db: Database, *, reports: int, batch: int = 5000, seed: int = 1) -> dict[str, int]:
     """Write `reports` synthetic reports; each verified one gets its own incident."""
     seeder = Seeder(seed)
+    async with db.transaction() as session:  # codes already in use (a seed added to a seed)
+        seeder.taken.update((await session.scalars(sa.select(Report.ref_code))).all())
     made = {"reports": 0, "incidents": 0}
     report_table, incident_table = Report.__table__, Incident.__table__
     remaining = reports
