@@ -120,7 +120,10 @@ def test_serve_stops_cleanly_while_the_bot_and_the_web_chat_long_poll(tmp_path):
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             web_chat = pool.submit(httpx.get, f"{control}/chats/{user['id']}/messages",
                                    params={"wait": 25}, timeout=60)
-            assert httpx.get(f"{control}/chats/{user['id']}").status_code == 200  # after the poll arrived
+            # Stop only once the sandbox holds the web chat's poll beside the bot's getUpdates.
+            while httpx.get(f"{control}/waiting").json()["long_polls"] < 2:
+                assert time.monotonic() < deadline and not web_chat.done(), served.log()
+                time.sleep(0.02)
             status = served.stop()
             answered = web_chat.result()
     log = served.log()

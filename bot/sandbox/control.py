@@ -319,6 +319,12 @@ async def list_updates(state: SandboxState, request: Request) -> dict[str, Any]:
 
 
 @endpoint
+async def waiting(state: SandboxState, request: Request) -> dict[str, Any]:
+    """How many long polls the sandbox holds now (the bot's getUpdates, web chats' waits)."""
+    return {"long_polls": state.waiting}
+
+
+@endpoint
 async def redeliver(state: SandboxState, request: Request) -> dict[str, Any]:
     """Queue an update again with the same update_id (tests duplicate handling)."""
     update = state.redeliver(_int(request.path_params["update_id"], "update_id") or 0)
@@ -378,6 +384,7 @@ async def file_content(state: SandboxState, request: Request) -> Response:
 routes = [
     Route("/control/reset", reset, methods=["POST"]),
     Route("/control/bot", bot_info, methods=["GET"]),
+    Route("/control/waiting", waiting, methods=["GET"]),
     Route("/control/users", create_user, methods=["POST"]),
     Route("/control/users", list_users, methods=["GET"]),
     Route("/control/users/{user_id}", get_user, methods=["GET"]),

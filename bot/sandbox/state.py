@@ -129,6 +129,7 @@ class SandboxState:
         self.generation = 0  # bumped by reset(): wakes and ends every waiting long poll
         self.poll_generation = 0  # bumped by each getUpdates: a newer one ends the older one
         self.closed = False  # set by aclose(): the host is stopping, long polls answer at once
+        self.waiting = 0  # long polls being held now (getUpdates, web chats, tests' waits)
         self.dispatcher: Any = None  # webhook.WebhookDispatcher, created lazily in the loop
         self.reset()
 
@@ -181,15 +182,19 @@ class SandboxState:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max(timeout, 0)
         generation = self.generation
-        while True:
-            result = probe()
-            remaining = deadline - loop.time()
-            if result or remaining <= 0 or generation != self.generation or self.closed:
-                return result
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except TimeoutError:
-                pass
+        self.waiting += 1
+        try:
+            while True:
+                result = probe()
+                remaining = deadline - loop.time()
+                if result or remaining <= 0 or generation != self.generation or self.closed:
+                    return result
+                try:
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+                except TimeoutError:
+                    pass
+        finally:
+            self.waiting -= 1
 
     # --- ids and lookups -------------------------------------------------------------------
 
