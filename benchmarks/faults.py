@@ -21,67 +21,46 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.sandbox import SandboxClient  # noqa: E402
-from tests.bot.faults.drive import Cluster, cluster, drive, total_updates, until_progress  # noqa: E402
+from tests.bot.faults.drive import (  # noqa: E402
+    Cluster,
+    cluster,
+    drive,
+    early_ack_with_gap_wait,
+    in_mode,
+    kill_and_restart,
+    restart_database,
+    telegram_failing,
+)
 from tests.bot.faults.private_pg import private_postgres  # noqa: E402
 
 
 async def worker_killed(running: Cluster, pg, reporters: int):
-    async def fault(progress) -> None:
-        await until_progress(progress, total_updates(reporters) // 3)
-        running.kill(running.ports[0])
-        await until_progress(progress, total_updates(reporters) // 2)
-        await asyncio.to_thread(running.start_worker)
-
-    return await drive(running, reporters, during=fault)
+    return await drive(running, reporters, during=kill_and_restart(running, reporters))
 
 
 async def database_restarted(running: Cluster, pg, reporters: int):
-    async def fault(progress) -> None:
-        await until_progress(progress, total_updates(reporters) // 3)
-        await asyncio.to_thread(pg.restart)
-
-    return await drive(running, reporters, during=fault)
+    return await drive(running, reporters, during=restart_database(pg, reporters))
 
 
-async def telegram_failing(running: Cluster, pg, reporters: int):
-    async with SandboxClient(running.sandbox) as client:
-        for method, status, count in (("sendMessage", 500, 60), ("sendMessage", 429, 30),
-                                      ("editMessageText", 500, 40), ("editMessageText", 429, 20),
-                                      ("answerCallbackQuery", 500, 80), ("answerCallbackQuery", 429, 40)):
-            await client.inject_faults(method, count=count, status=status, retry_after=1)
-        try:
-            return await drive(running, reporters)
-        finally:
-            await client.clear_faults()
-
-
-async def _in_mode(running: Cluster, mode: str, reporters: int, pair: bool = False):
-    running.balancer.mode = mode
-    try:
-        return await drive(running, reporters, pair=pair)
-    finally:
-        running.balancer.mode = "round_robin"
+async def telegram_failing_twice_as_long(running: Cluster, pg, reporters: int):
+    tally, _ = await telegram_failing(running, reporters, scale=2)
+    return tally
 
 
 async def same_update_twice(running: Cluster, pg, reporters: int):
-    return await _in_mode(running, "duplicate", reporters)
+    return await in_mode(running, "duplicate", reporters)
 
 
 async def one_reporter_at_two_workers(running: Cluster, pg, reporters: int):
     """Behind a balancer that acknowledges early, as a deployment behind one would: with
     HARMWATCH_ORDER_GAP_WAIT (without it the count of late updates is printed as refused)."""
-    await asyncio.to_thread(running.reconfigure, order_gap_wait=GAP_WAIT)
-    try:
-        return await _in_mode(running, "early_ack", reporters, pair=True)
-    finally:
-        await asyncio.to_thread(running.reconfigure)
+    return await early_ack_with_gap_wait(running, reporters, GAP_WAIT)
 
 
 FAULTS = {
     "worker SIGKILLed and restarted": worker_killed,
     "PostgreSQL restarted": database_restarted,
-    "Telegram 500/429 beyond a retry budget": telegram_failing,
+    "Telegram 500/429 beyond a retry budget": telegram_failing_twice_as_long,
     "same update at two workers": same_update_twice,
     "one reporter's updates at two workers": one_reporter_at_two_workers,
 }

@@ -62,6 +62,20 @@ HARM_CHAT: list[tuple[str, str]] = [
 ]
 
 
+async def to_first_count(chatter, event: str) -> dict[str, Any]:
+    """In the bot, a harm report of `event` (a button label) in Duma, today, no exact spot and
+    no time of day: the bot's first question on the people it happened to (killed, detained,
+    survivors, ... as the event asks)."""
+    await chatter.say("/start")
+    await chatter.tap("Civilians harmed")
+    await chatter.tap(event)
+    await chatter.say("Duma")
+    await chatter.tap("Skip")  # the exact spot
+    await chatter.tap("Today")
+    await chatter.tap("That exact day")
+    return await chatter.tap("Skip")  # the time of day
+
+
 async def report_harm_in_the_bot(chatter) -> dict[str, Any]:
     """Walk HARM_CHAT as `chatter` (tests.bot.chatting.Chatter); the bot's last reply, which
     carries the reference code."""

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.sandbox.client import SandboxClient
+from tests.walks import to_first_count
 
 # How a test knows the bot has finished with a gesture: the sandbox holds no unconfirmed update
 # and the bot in this process has nothing in hand (tests/bot/conftest.py registers it). Without
@@ -91,14 +92,7 @@ class Chatter:
 
 async def to_media_question(chatter: Chatter, event: str = "Abduction or forced disappearance") -> dict[str, Any]:
     """A harm report answered up to its files question, the shortest way (nobody detained or hurt)."""
-    await chatter.say("/start")
-    await chatter.tap("Civilians harmed")
-    await chatter.tap(event)
-    await chatter.say("Duma")
-    await chatter.tap("Skip")
-    await chatter.tap("Today")
-    await chatter.tap("That exact day")
-    await chatter.tap("Skip")
+    await to_first_count(chatter, event)
     await chatter.tap("I don't know")  # how many were taken
     for _ in range(3):
         await chatter.tap("None")

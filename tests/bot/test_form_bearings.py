@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from harmwatch.reports.models import Draft
 from tests.bot.chatting import to_media_question
+from tests.walks import to_first_count
 
 
 async def _draft(database) -> Draft:
@@ -45,27 +46,13 @@ async def test_status_shows_the_report_in_progress(chatter):
 
 
 async def test_detention_and_abduction_ask_how_many_people(chatter, database):
-    await chatter.say("/start")
-    await chatter.tap("Civilians harmed")
-    await chatter.tap("Arrest or detention")
-    await chatter.say("Duma")
-    await chatter.tap("Skip")
-    await chatter.tap("Today")
-    await chatter.tap("That exact day")
-    reply = await chatter.tap("Skip")
+    reply = await to_first_count(chatter, "Arrest or detention")
     assert "How many people were detained?" in reply["text"]
     await chatter.say("4")
     assert (await _draft(database)).answers["detained"] == {"min": 4, "max": 4}
 
 
 async def test_sexual_violence_is_asked_about_with_care(chatter):
-    await chatter.say("/start")
-    await chatter.tap("Civilians harmed")
-    await chatter.tap("Sexual violence")
-    await chatter.say("Duma")
-    await chatter.tap("Skip")
-    await chatter.tap("Today")
-    await chatter.tap("That exact day")
-    reply = await chatter.tap("Skip")
+    reply = await to_first_count(chatter, "Sexual violence")
     assert "survivors" in reply["text"] and "only what you are comfortable" in reply["text"]
     assert "killed" not in reply["text"]

@@ -7,6 +7,7 @@ import pytest
 
 from harmwatch import deployment as deployments
 from harmwatch.deployment import DEFAULT
+from tests.walks import to_first_count
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "examples" / "ukraine.toml"
 
@@ -19,19 +20,8 @@ def with_support():
     DEFAULT.activate()
 
 
-async def _to_survivors_question(chatter) -> dict:
-    await chatter.say("/start")
-    await chatter.tap("Civilians harmed")
-    await chatter.tap("Sexual violence")
-    await chatter.say("Duma")
-    await chatter.tap("Skip")
-    await chatter.tap("Today")
-    await chatter.tap("That exact day")
-    return await chatter.tap("Skip")
-
-
 async def test_the_sexual_violence_path_and_help_point_to_the_support_service(with_support, chatter):
-    question = await _to_survivors_question(chatter)
+    question = await to_first_count(chatter, "Sexual violence")
     assert "How many survivors were there" in question["text"]
     assert "would like support" in question["text"] and with_support.support_service["en"] in question["text"]
     assert "killed" not in question["text"]
@@ -40,6 +30,6 @@ async def test_the_sexual_violence_path_and_help_point_to_the_support_service(wi
 
 
 async def test_without_a_support_service_nothing_is_shown(chatter):
-    question = await _to_survivors_question(chatter)
+    question = await to_first_count(chatter, "Sexual violence")
     assert "How many survivors were there" in question["text"] and "would like support" not in question["text"]
     assert "Support for survivors" not in (await chatter.say("/help"))["text"]

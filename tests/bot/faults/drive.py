@@ -340,4 +340,70 @@ def total_updates(reporters: int) -> int:
     return reporters * len(HARM_CHAT)
 
 
-__all__ = ["Balancer", "Cluster", "Tally", "cluster", "drive", "json", "total_updates", "until_progress"]
+# The faults, as the tests and benchmarks/faults.py inject them.
+
+def kill_and_restart(running: Cluster, reporters: int, in_doubt: list[int] | None = None):
+    """A `during` for `drive`: a third of the way through, one worker SIGKILLed (the replies it
+    held leased appended to `in_doubt`), and a new one started half way."""
+    async def fault(progress) -> None:
+        await until_progress(progress, total_updates(reporters) // 3)
+        running.kill(running.ports[0])
+        if in_doubt is not None:
+            in_doubt.append(await running.in_doubt())
+        await until_progress(progress, total_updates(reporters) // 2)
+        await asyncio.to_thread(running.start_worker)
+
+    return fault
+
+
+def restart_database(pg, reporters: int):
+    """A `during` for `drive`: the private PostgreSQL (private_pg.PrivatePostgres) restarted a
+    third of the way through."""
+    async def fault(progress) -> None:
+        await until_progress(progress, total_updates(reporters) // 3)
+        await asyncio.to_thread(pg.restart)
+
+    return fault
+
+
+# (method, status, how many calls fail) for 10 reporters: longer than a retry budget.
+TELEGRAM_FAILURES = (("sendMessage", 500, 30), ("sendMessage", 429, 15), ("editMessageText", 500, 20),
+                     ("editMessageText", 429, 10), ("answerCallbackQuery", 500, 40), ("answerCallbackQuery", 429, 20))
+
+
+async def telegram_failing(running: Cluster, reporters: int, *, scale: int = 1) -> tuple[Tally, int]:
+    """A drive while Telegram answers 500 and 429 (retry after 1 s) to the calls of
+    TELEGRAM_FAILURES, each count times `scale`; the tally and how many planned failures were met."""
+    async with SandboxClient(running.sandbox) as client:
+        for method, status, count in TELEGRAM_FAILURES:
+            await client.inject_faults(method, count=count * scale, status=status, retry_after=1)
+        try:
+            tally = await drive(running, reporters)
+            met = sum(1 for c in await client.calls() if c["fault"])
+        finally:
+            await client.clear_faults()
+    return tally, met
+
+
+async def in_mode(running: Cluster, mode: str, reporters: int, *, pair: bool = False) -> Tally:
+    """A drive with the balancer in `mode` ("duplicate", "early_ack"), back to round robin after."""
+    running.balancer.mode = mode
+    try:
+        return await drive(running, reporters, pair=pair)
+    finally:
+        running.balancer.mode = "round_robin"
+
+
+async def early_ack_with_gap_wait(running: Cluster, reporters: int, gap_wait: str = "3") -> Tally:
+    """Two updates of one reporter at two workers at once, behind a balancer that acknowledges
+    early, as a deployment behind one sets it up: every worker with HARMWATCH_ORDER_GAP_WAIT
+    (`gap_wait`, "0": off), and the workers as they were after."""
+    await asyncio.to_thread(running.reconfigure, order_gap_wait=gap_wait)
+    try:
+        return await in_mode(running, "early_ack", reporters, pair=True)
+    finally:
+        await asyncio.to_thread(running.reconfigure)
+
+
+__all__ = ["TELEGRAM_FAILURES", "Balancer", "Cluster", "Tally", "cluster", "drive", "early_ack_with_gap_wait", "in_mode",
+           "json", "kill_and_restart", "restart_database", "telegram_failing", "total_updates", "until_progress"]

@@ -12,7 +12,18 @@ import pytest
 
 from bot.sandbox import SandboxClient
 
-from tests.bot.faults.drive import Tally, cluster, drive, total_updates, until_progress
+from tests.bot.faults.drive import (
+    Tally,
+    cluster,
+    drive,
+    early_ack_with_gap_wait,
+    in_mode,
+    kill_and_restart,
+    restart_database,
+    telegram_failing,
+    total_updates,
+    until_progress,
+)
 
 REPORTERS = 10
 
@@ -37,39 +48,19 @@ def assert_nothing_lost_nothing_twice(tally: Tally, *, in_doubt: int = 0, report
 async def test_a_worker_killed_and_restarted_mid_run(running, private_pg):
     """A message the dead worker was sending when killed (Telegram had it, the mark was not
     written) is the one thing that may arrive twice: at most one per reply it held."""
-    in_doubt = []
-
-    async def kill_one(progress) -> None:
-        await until_progress(progress, total_updates(REPORTERS) // 3)
-        running.kill(running.ports[0])
-        in_doubt.append(await running.in_doubt())
-        await until_progress(progress, total_updates(REPORTERS) // 2)
-        await asyncio.to_thread(running.start_worker)
-
-    tally = await drive(running, REPORTERS, during=kill_one)
+    in_doubt: list[int] = []
+    tally = await drive(running, REPORTERS, during=kill_and_restart(running, REPORTERS, in_doubt))
     assert_nothing_lost_nothing_twice(tally, in_doubt=in_doubt[0])
 
 
 async def test_the_database_restarted_mid_run(running, private_pg):
-    async def restart(progress) -> None:
-        await until_progress(progress, total_updates(REPORTERS) // 3)
-        await asyncio.to_thread(private_pg.restart)
-
-    assert_nothing_lost_nothing_twice(await drive(running, REPORTERS, during=restart))
+    tally = await drive(running, REPORTERS, during=restart_database(private_pg, REPORTERS))
+    assert_nothing_lost_nothing_twice(tally)
 
 
 async def test_telegram_failing_with_500_and_429_longer_than_a_retry_budget(running):
-    async with SandboxClient(running.sandbox) as client:
-        for method, status, count in (("sendMessage", 500, 30), ("sendMessage", 429, 15),
-                                      ("editMessageText", 500, 20), ("editMessageText", 429, 10),
-                                      ("answerCallbackQuery", 500, 40), ("answerCallbackQuery", 429, 20)):
-            await client.inject_faults(method, count=count, status=status, retry_after=1)
-        try:
-            tally = await drive(running, REPORTERS)
-            failed = [c for c in await client.calls() if c["fault"]]
-        finally:
-            await client.clear_faults()
-    assert len(failed) == 30 + 15 + 20 + 10 + 40 + 20  # every planned failure was met
+    tally, met = await telegram_failing(running, REPORTERS)
+    assert met == 30 + 15 + 20 + 10 + 40 + 20  # every planned failure was met
     assert_nothing_lost_nothing_twice(tally)
 
 
@@ -109,12 +100,7 @@ async def test_a_worker_stopped_and_one_killed_while_replies_wait_out_a_429(runn
 
 
 async def test_the_same_update_at_two_workers_at_once(running):
-    running.balancer.mode = "duplicate"
-    try:
-        tally = await drive(running, REPORTERS)
-    finally:
-        running.balancer.mode = "round_robin"
-    assert_nothing_lost_nothing_twice(tally)
+    assert_nothing_lost_nothing_twice(await in_mode(running, "duplicate", REPORTERS))
 
 
 async def test_two_updates_of_one_reporter_at_two_workers_at_once(running):
@@ -124,13 +110,7 @@ async def test_two_updates_of_one_reporter_at_two_workers_at_once(running):
     applied: every update is applied once and in order, every reporter gets every message once
     and finishes."""
     # A proxy that acknowledges before the worker: the deployment sets HARMWATCH_ORDER_GAP_WAIT.
-    await asyncio.to_thread(running.reconfigure, order_gap_wait="3")
-    running.balancer.mode = "early_ack"  # the next update of a chat goes out before the last is done
-    try:
-        tally = await drive(running, REPORTERS, pair=True)
-    finally:
-        running.balancer.mode = "round_robin"
-        await asyncio.to_thread(running.reconfigure)
+    tally = await early_ack_with_gap_wait(running, REPORTERS, "3")
     assert_nothing_lost_nothing_twice(tally)
     assert tally.refused_out_of_order == 0 and tally.late_notices == 0
     assert tally.chats_not_exactly_once == 0

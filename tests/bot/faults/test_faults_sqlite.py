@@ -5,12 +5,11 @@ does not apply (there is no server); Telegram failing is the same code whatever 
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 
 import pytest
 
-from tests.bot.faults.drive import cluster, drive, total_updates, until_progress
+from tests.bot.faults.drive import cluster, drive, in_mode, kill_and_restart
 from tests.bot.faults.test_faults import assert_nothing_lost_nothing_twice
 
 REPORTERS = 6
@@ -26,24 +25,12 @@ def running(sqlite_template, tmp_path_factory):
 
 
 async def test_a_worker_killed_and_restarted_on_a_sqlite_file(running):
-    in_doubt = []
-
-    async def kill_one(progress) -> None:
-        await until_progress(progress, total_updates(REPORTERS) // 3)
-        running.kill(running.ports[0])
-        in_doubt.append(await running.in_doubt())
-        await until_progress(progress, total_updates(REPORTERS) // 2)
-        await asyncio.to_thread(running.start_worker)
-
-    tally = await drive(running, REPORTERS, during=kill_one)
+    in_doubt: list[int] = []
+    tally = await drive(running, REPORTERS, during=kill_and_restart(running, REPORTERS, in_doubt))
     assert_nothing_lost_nothing_twice(tally, in_doubt=in_doubt[0], reporters=REPORTERS)
 
 
 async def test_the_same_update_at_two_workers_on_a_sqlite_file(running):
-    running.balancer.mode = "duplicate"
-    try:
-        tally = await drive(running, REPORTERS)
-    finally:
-        running.balancer.mode = "round_robin"
+    tally = await in_mode(running, "duplicate", REPORTERS)
     assert_nothing_lost_nothing_twice(tally, reporters=REPORTERS)
     assert tally.chats_not_exactly_once == 0
