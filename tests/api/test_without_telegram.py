@@ -44,6 +44,7 @@ def _ready(url: str) -> dict:
         time.sleep(0.2)
 
 
+@one_database
 def test_serve_answers_while_nothing_listens_for_the_bot_api_and_connects_once_it_comes_up(database_url, tmp_path):
     sock = bound_socket()  # bound, not listening: every connection is refused
     api_url = f"http://127.0.0.1:{sock.getsockname()[1]}"

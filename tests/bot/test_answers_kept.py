@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from harmwatch.reporters.models import Reporter
 from harmwatch.reports.models import Draft, ReportMessage
 from harmwatch.review import service as review
+from tests.conftest import one_database
 from tests.factories import make_report, make_user
 
 
@@ -114,6 +115,7 @@ async def test_editing_the_previous_answer_updates_it(chatter, database, sandbox
     assert edit
 
 
+@one_database
 async def test_an_edit_that_is_no_answer_is_explained(chatter, sandbox):
     sent = await chatter.client.send_text(chatter.user, "/help")
     await chatter.reply_after(sent["message"]["message_id"])

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from harmwatch.audit.models import AuditEvent
 from harmwatch.i18n import translator
 from harmwatch.reports.models import Draft, Report
+from tests.conftest import one_database
 
 
 async def _reports(database) -> list[Report]:
@@ -115,6 +116,7 @@ async def test_bad_answers_get_a_clear_message_and_change_nothing(chatter, datab
     assert "killed" not in (await _draft(database)).answers
 
 
+@one_database
 async def test_a_typed_answer_takes_the_buttons_off_its_question(chatter, sandbox):
     await chatter.say("/start")
     await chatter.tap("Civilians harmed")
@@ -177,6 +179,7 @@ async def test_group_chats_are_refused_and_nothing_is_stored(sandbox, reporter_b
         assert (await session.scalar(sa.select(sa.func.count()).select_from(Reporter))) == 0
 
 
+@one_database
 async def test_stickers_get_a_polite_request(chatter):
     await chatter.say("/start")
     sent = await chatter.client.send_other(chatter.user, "sticker", emoji="😀")

@@ -5,6 +5,7 @@ what happened."""
 import sqlalchemy as sa
 
 from harmwatch.reports.models import Draft
+from tests.conftest import one_database
 from tests.bot.chatting import to_media_question
 from tests.walks import to_first_count
 
@@ -30,6 +31,7 @@ async def test_back_goes_to_the_question_before_and_progress_is_shown(chatter, d
     assert (await _draft(database)).answers["event_type"] == "attack_on_civilians"
 
 
+@one_database
 async def test_the_summary_says_what_the_reporter_did(chatter):
     await to_media_question(chatter)
     reply = await chatter.tap("No files")
@@ -37,6 +39,7 @@ async def test_the_summary_says_what_the_reporter_did(chatter):
     assert "Exact spot: Skipped for safety" in reply["text"]
 
 
+@one_database
 async def test_status_shows_the_report_in_progress(chatter):
     await chatter.say("/start")
     await chatter.tap("Civilians harmed")
@@ -52,6 +55,7 @@ async def test_detention_and_abduction_ask_how_many_people(chatter, database):
     assert (await _draft(database)).answers["detained"] == {"min": 4, "max": 4}
 
 
+@one_database
 async def test_sexual_violence_is_asked_about_with_care(chatter):
     reply = await to_first_count(chatter, "Sexual violence")
     assert "survivors" in reply["text"] and "only what you are comfortable" in reply["text"]

@@ -4,7 +4,10 @@ ever sends the reporter's position in one tap."""
 
 import json
 
+from tests.conftest import one_database
 
+
+@one_database
 async def test_the_first_place_question_warns_before_a_location_is_shared(chatter):
     await chatter.say("/start")
     await chatter.tap("Civilians harmed")
@@ -14,6 +17,7 @@ async def test_the_first_place_question_warns_before_a_location_is_shared(chatte
     assert "where it happened, not where you are" in reply["text"]
 
 
+@one_database
 async def test_the_matched_area_is_confirmed_in_words(chatter):
     await chatter.say("/start")
     await chatter.tap("Civilians harmed")
@@ -23,6 +27,7 @@ async def test_the_matched_area_is_confirmed_in_words(chatter):
     assert "How close is that point" in reply["text"]
 
 
+@one_database
 async def test_a_point_outside_every_known_area_is_said_plainly(chatter):
     await chatter.say("/start")
     await chatter.tap("Civilians harmed")
@@ -31,6 +36,7 @@ async def test_a_point_outside_every_known_area_is_said_plainly(chatter):
     assert "not in any area I know" in reply["text"]
 
 
+@one_database
 async def test_no_keyboard_ever_asks_for_the_position_in_one_tap(chatter, sandbox):
     await chatter.say("/start")
     await chatter.tap("Civilians harmed")

@@ -7,6 +7,7 @@ import pytest
 
 from harmwatch import deployment as deployments
 from harmwatch.deployment import DEFAULT
+from tests.conftest import one_database
 from tests.walks import to_first_count
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "examples" / "ukraine.toml"
@@ -20,6 +21,7 @@ def with_support():
     DEFAULT.activate()
 
 
+@one_database
 async def test_the_sexual_violence_path_and_help_point_to_the_support_service(with_support, chatter):
     question = await to_first_count(chatter, "Sexual violence")
     assert "How many survivors were there" in question["text"]
@@ -29,6 +31,7 @@ async def test_the_sexual_violence_path_and_help_point_to_the_support_service(wi
     assert f"Support for survivors of sexual violence: {with_support.support_service['en']}" in reply["text"]
 
 
+@one_database
 async def test_without_a_support_service_nothing_is_shown(chatter):
     question = await to_first_count(chatter, "Sexual violence")
     assert "How many survivors were there" in question["text"] and "would like support" not in question["text"]

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from harmwatch.audit.models import AuditEvent
 from harmwatch.audit.service import GENESIS, AuditHead, head, record
+from tests.conftest import one_database
 from tests.test_cli import harmwatch
 
 
@@ -48,6 +49,7 @@ async def test_verify_expect_fails_when_the_tail_was_rewritten(database, databas
     assert done.returncode == 1 and "not the expected head" in done.stderr
 
 
+@one_database
 async def test_a_malformed_expectation_is_refused(database, database_url, tmp_path):
     for bad in ("abc", f"{GENESIS}:x", "zz" * 32 + ":1"):
         done = harmwatch(database_url, tmp_path, "audit", "verify", "--expect", bad)

@@ -25,7 +25,7 @@ from harmwatch.incidents.models import Incident
 from harmwatch.places.models import Place
 from harmwatch.places.service import gazetteer
 from tests.api.ngo.conftest import EARLIER, bearer, bulk_incidents, make_incident
-from tests.api.ngo.test_streaming import ROWS, _lingering_exports
+from tests.api.ngo.test_streaming import ROWS, _lingering_exports, client, small_buffer_server  # noqa: F401 (a fixture)
 
 # COPY is PostgreSQL's: SQLite keeps the Python path.
 postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -210,11 +210,12 @@ def _rows(text: str) -> list[str]:
 
 
 @postgresql_only
-async def test_a_client_that_hangs_up_stops_the_copy_and_frees_its_connection(live_server, database, database_url,
-                                                                              token):
+async def test_a_client_that_hangs_up_stops_the_copy_and_frees_its_connection(small_buffer_server, database,
+                                                                              database_url, token):
+    live_server = small_buffer_server  # the copy is mid-way when each client hangs up
     await bulk_incidents(database, ROWS)
     for _ in range(35):  # more than the server's pool holds (10 + 20 overflow)
-        async with httpx.AsyncClient(timeout=30) as http:
+        async with client(30) as http:
             async with http.stream("GET", f"{live_server}/api/v1/incidents", params={"format": "csv"},
                                    headers=bearer(token)) as response:
                 assert response.status_code == 200
