@@ -172,7 +172,7 @@ class ReplySender:
             return True
         return done
 
-    async def _call(self, row: OutgoingReply, chat_id: int) -> Message | None:
+    async def _call(self, row: sa.Row, chat_id: int) -> Message | None:
         bot = self.bot.application.bot
         keyboard = InlineKeyboardMarkup.de_json(row.keyboard, bot) if row.keyboard else None
         if row.edit_message_id:
@@ -182,7 +182,7 @@ class ReplySender:
         return await bot.send_message(chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=keyboard,
                                       protect_content=True, rate_limit_args=ONCE)  # no forwarding or saving
 
-    async def _retire(self, row: OutgoingReply, chat_id: int) -> None:
+    async def _retire(self, row: sa.Row, chat_id: int) -> None:
         """The question's older copy goes once the new one is on screen (never before: a crash
         in between leaves two copies, not none). Best effort: a copy that stays is only clutter."""
         for message_id, _sent in row.delete_ids:
@@ -195,7 +195,7 @@ class ReplySender:
             async with self.bot.db.transaction() as session:
                 await chat.forget_message(session, row.reporter_id, message_id)
 
-    async def _clean(self, row: OutgoingReply, chat_id: int) -> bool:
+    async def _clean(self, row: sa.Row, chat_id: int) -> bool:
         """Delete the chat's messages one by one (each answer says whether that one went), saving
         the progress after each, so a crash or an outage resumes where it stopped; then tell the
         reporter what could not be deleted. Refusals (too old, already gone) are final."""
@@ -305,10 +305,8 @@ async def note_sent(session, reporter_id: int, message: Message | None, *, quest
     """Record a message the bot sent, for a later clean-up; not for a reporter who left."""
     if message is None:
         return
-    reporter = await session.get(Reporter, reporter_id)
-    if reporter is not None and not reporter.forgotten:
-        await chat.record(session, reporter_id, message.message_id, from_bot=True, question=question,
-                          sent_at=message.date)
+    await chat.record(session, reporter_id, message.message_id, from_bot=True, question=question,
+                      sent_at=message.date, unless_forgotten=True)
 
 
 async def _save_progress(session, row_id: int, pending: list, tally: dict, *,

@@ -12,17 +12,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from harmwatch.database import utcnow
 from harmwatch.messaging.models import ChatMessage
+from harmwatch.reporters.models import Reporter
 
 
 async def record(session: AsyncSession, reporter_id: int, message_id: int, *, from_bot: bool,
-                 question: bool = False, sent_at: datetime | None = None) -> None:
-    """Note one message of the chat; a new live question retires the older ones."""
+                 question: bool = False, sent_at: datetime | None = None, unless_forgotten: bool = False) -> None:
+    """Note one message of the chat; a new live question retires the older ones. With
+    `unless_forgotten`, nothing is noted if the reporter has used /forget meanwhile. Core
+    statements: this runs for every message, in and out."""
+    table = ChatMessage.__table__
     if question:
-        await session.execute(sa.update(ChatMessage).where(ChatMessage.reporter_id == reporter_id,
-                                                           ChatMessage.question.is_(True)).values(question=False))
-    session.add(ChatMessage(reporter_id=reporter_id, message_id=message_id, from_bot=from_bot, question=question,
-                            sent_at=sent_at or utcnow()))
-    await session.flush()
+        await session.execute(sa.update(table).where(table.c.reporter_id == reporter_id, table.c.question.is_(True))
+                              .values(question=False))
+    row = {"reporter_id": reporter_id, "message_id": message_id, "from_bot": from_bot, "question": question,
+           "sent_at": sent_at or utcnow()}
+    if not unless_forgotten:
+        await session.execute(sa.insert(table).values(**row))
+        return
+    known = sa.select(*(sa.bindparam(name, value, type_=table.c[name].type) for name, value in row.items())).where(
+        sa.exists().where(Reporter.id == reporter_id, Reporter.forgotten.is_(False)))
+    await session.execute(sa.insert(table).from_select(list(row), known))
 
 
 async def live_question(session: AsyncSession, reporter_id: int) -> ChatMessage | None:

@@ -37,9 +37,9 @@ async def lease_next(session: AsyncSession, model: Outgoing, *, reporter_id: int
     """Lease one due row (of one reporter, or of anyone) and return it, or None. The claim is a
     conditional UPDATE, so two workers (or two processes on SQLite) never both win one row."""
     now = utcnow()
-    query = sa.select(model.id).where(_heads(model, now)).order_by(model.id).limit(CANDIDATES)
     if reporter_id is not None:
-        query = query.where(model.reporter_id == reporter_id)
+        return await _lease_head(session, model, reporter_id, now, lease)
+    query = sa.select(model.id).where(_heads(model, now)).order_by(model.id).limit(CANDIDATES)
     for row_id in (await session.scalars(query)).all():
         claimed = await session.execute(
             sa.update(model)
@@ -49,6 +49,23 @@ async def lease_next(session: AsyncSession, model: Outgoing, *, reporter_id: int
         if claimed.rowcount == 1:
             return await session.get(model, row_id, populate_existing=True)
     return None
+
+
+async def _lease_head(session: AsyncSession, model: Outgoing, reporter_id: int, now, lease: timedelta):
+    """The reporter's oldest unsent row, if it is due, leased and read in one statement (the
+    reply sender drains one reporter at a time, several times per update). A worker that loses
+    the race finds the row leased (its WHERE is checked again on the row it waited for) and
+    gets None; the winner goes on with the reporter's next row."""
+    table = model.__table__
+    oldest = (sa.select(sa.func.min(table.c.id))
+              .where(table.c.reporter_id == reporter_id, table.c.sent_at.is_(None)).scalar_subquery())
+    claimed = await session.execute(
+        sa.update(table)
+        .where(table.c.id == oldest, table.c.sent_at.is_(None), sa.or_(table.c.due_at.is_(None), table.c.due_at <= now))
+        .values(due_at=now + lease, attempts=table.c.attempts + 1)
+        .returning(*table.c)
+    )
+    return claimed.first()
 
 
 async def due_reporters(session: AsyncSession, model: Outgoing, *, limit: int = 200) -> list[int]:
@@ -61,11 +78,13 @@ async def finish(session: AsyncSession, model: Outgoing, row_id: int, *, outcome
     values = {"sent_at": utcnow()}
     if model is OutgoingReply:
         values |= {"outcome": outcome, "chat_id_enc": None, "delete_ids": None}
-    await session.execute(sa.update(model).where(model.id == row_id).values(**values))
+    table = model.__table__  # a Core statement: no ORM object is loaded to keep in step
+    await session.execute(sa.update(table).where(table.c.id == row_id).values(**values))
 
 
 async def postpone(session: AsyncSession, model: Outgoing, row_id: int, *, seconds: float) -> None:
-    await session.execute(sa.update(model).where(model.id == row_id)
+    table = model.__table__
+    await session.execute(sa.update(table).where(table.c.id == row_id)
                           .values(due_at=utcnow() + timedelta(seconds=seconds)))
 
 

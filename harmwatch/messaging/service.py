@@ -101,8 +101,11 @@ async def claim_update(session: AsyncSession, update_id: int) -> bool:
 
 async def arrive(session: AsyncSession, update_id: int, *, reporter_key: str) -> bool:
     """Note an update's arrival; False when it was applied already (a redelivery)."""
-    await session.execute(_insert(session).values(update_id=update_id, processed_at=utcnow(),
-                                                  reporter_key=reporter_key).on_conflict_do_nothing())
+    inserted = await session.execute(_insert(session).values(update_id=update_id, processed_at=utcnow(),
+                                                             reporter_key=reporter_key).on_conflict_do_nothing()
+                                     .returning(ProcessedUpdate.update_id))
+    if inserted.first() is not None:
+        return True  # the first arrival: nothing applied it yet
     applied = await session.scalar(select(ProcessedUpdate.applied_at).where(ProcessedUpdate.update_id == update_id))
     return applied is None
 

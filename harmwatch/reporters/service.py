@@ -40,11 +40,11 @@ async def get_or_create_reporter(
     writes again starts afresh, under a new pseudonym, unlinked from before."""
     key = lookup_key(settings, telegram_user_id)
     now = utcnow()
-    touched = await session.execute(sa.update(Reporter).where(Reporter.lookup_key == key)
-                                    .values(last_seen_at=now, unreachable_at=None))
-    if touched.rowcount:
-        return await session.scalar(select(Reporter).where(Reporter.lookup_key == key)
-                                    .execution_options(populate_existing=True))
+    touched = (await session.scalars(sa.update(Reporter).where(Reporter.lookup_key == key)
+                                     .values(last_seen_at=now, unreachable_at=None).returning(Reporter),
+                                     execution_options={"populate_existing": True})).first()
+    if touched is not None:
+        return touched
     reporter = Reporter(pseudonym=random_pseudonym(), lookup_key=key, lang=lang,
                         chat_id_enc=ChatIdCipher(settings).encrypt(chat_id))
     try:
