@@ -21,16 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.bot.faults.drive import (  # noqa: E402
-    Cluster,
-    cluster,
-    drive,
-    early_ack_with_gap_wait,
-    in_mode,
-    kill_and_restart,
-    restart_database,
-    telegram_failing,
-)
+from tests.bot.faults.drive import Cluster, cluster, drive, early_ack_with_gap_wait, in_mode  # noqa: E402
+from tests.bot.faults.drive import kill_and_restart, restart_database, telegram_failing  # noqa: E402
 from tests.bot.faults.private_pg import private_postgres  # noqa: E402
 
 

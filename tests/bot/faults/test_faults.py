@@ -12,18 +12,8 @@ import pytest
 
 from bot.sandbox import SandboxClient
 
-from tests.bot.faults.drive import (
-    Tally,
-    cluster,
-    drive,
-    early_ack_with_gap_wait,
-    in_mode,
-    kill_and_restart,
-    restart_database,
-    telegram_failing,
-    total_updates,
-    until_progress,
-)
+from tests.bot.faults.drive import Tally, cluster, drive, early_ack_with_gap_wait, in_mode, kill_and_restart
+from tests.bot.faults.drive import restart_database, telegram_failing, total_updates, until_progress
 
 REPORTERS = 10
 
