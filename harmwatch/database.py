@@ -39,8 +39,12 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    # Up to 30 connections a process, opened as needed; 25 of them stay open once opened. An
+    # overflow connection is closed when it is returned, and under the bot's load (up to 24
+    # transactions at once, see bot.app.UPDATES_AT_ONCE) a small pool opened and closed a
+    # connection, a PostgreSQL backend, several times a second.
+    kwargs.setdefault("pool_size", 25)
+    kwargs.setdefault("max_overflow", 5)
     engine = create_async_engine(url, **kwargs)
     if not kwargs.get("pool_pre_ping"):
         event.listen(engine.sync_engine, "checkout", _ping)
