@@ -69,7 +69,7 @@ async def test_clients_that_hang_up_mid_stream_release_their_connections(small_b
                                                                           database_url, token):
     live_server = small_buffer_server
     await bulk_incidents(database, ROWS)
-    # More abandoned exports than the server's pool holds (10 + 20 overflow on PostgreSQL, 5 + 10 on
+    # More abandoned exports than the server's pool holds (25 + 5 overflow on PostgreSQL, 5 + 10 on
     # SQLite): if any one kept its connection, the request after them would wait for a free one.
     for _ in range(35):
         async with client(30) as http:

@@ -214,7 +214,7 @@ async def test_a_client_that_hangs_up_stops_the_copy_and_frees_its_connection(sm
                                                                               database_url, token):
     live_server = small_buffer_server  # the copy is mid-way when each client hangs up
     await bulk_incidents(database, ROWS)
-    for _ in range(35):  # more than the server's pool holds (10 + 20 overflow)
+    for _ in range(35):  # more than the server's pool holds (25 + 5 overflow)
         async with client(30) as http:
             async with http.stream("GET", f"{live_server}/api/v1/incidents", params={"format": "csv"},
                                    headers=bearer(token)) as response:
