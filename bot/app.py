@@ -262,7 +262,7 @@ class ReporterBot:
         update of the reporter arrived between the wait and the lock."""
         lang = normalise_language(user.language_code)
         received = await self._receive_file(update, user.id) if fresh else None
-        outcome = None
+        outcome = leased = None
         async with self.db.transaction() as session:
             await self._time_limits(session)
             if not fresh or not await messaging.take_for_applying(session, update.update_id):
@@ -280,8 +280,9 @@ class ReporterBot:
                                           sent_at=update.message.date)
                 await owe(session, self.sender.cipher, reporter_id=reporter.id, chat_id=chat.id,
                           update_id=update.update_id, replies=outcome.replies, lang=reporter.lang)
+                leased = await self.sender.lease_with(session, reporter.id) if outcome.replies else None
         if reporter is not None:
-            self.sender.kick(reporter.id)
+            self.sender.kick(reporter.id, leased=leased)
         if outcome is not None and update.callback_query is not None:
             self._answer(reporter.id, update.callback_query,
                          native_digits(outcome.toast, reporter.lang) if outcome.toast else None)

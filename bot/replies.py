@@ -68,11 +68,26 @@ class ReplySender:
         self.lease = timedelta(seconds=bot.settings.reply_lease)
         self._drains: dict[int, asyncio.Task] = {}
         self._again: set[int] = set()
+        # A reporter's first reply, leased in the transaction that wrote it (see `lease_with`).
+        self._handed: dict[int, sa.Row] = {}
         self._stopping = asyncio.Event()
         self._slots = asyncio.Semaphore(SENDS_AT_ONCE)
 
-    def kick(self, reporter_id: int) -> None:
-        """Send what this reporter is owed, now, in the background."""
+    async def lease_with(self, session, reporter_id: int) -> sa.Row | None:
+        """In the transaction that wrote a reporter's replies: lease their first one, to be
+        handed to `kick` after the commit, so that the send needs no transaction of its own
+        before it. Only when no drain of this reporter is running (it would find the row
+        leased and stop); a lease that never reaches a drain (a crash) runs out, and any worker
+        takes the row again."""
+        if reporter_id in self._drains or reporter_id in self._handed:
+            return None
+        return await delivery.lease_next(session, OutgoingReply, reporter_id=reporter_id, lease=self.lease)
+
+    def kick(self, reporter_id: int, *, leased: sa.Row | None = None) -> None:
+        """Send what this reporter is owed, now, in the background (starting with `leased`,
+        already leased by the caller's committed transaction)."""
+        if leased is not None:
+            self._handed[reporter_id] = leased
         if reporter_id in self._drains:
             self._again.add(reporter_id)  # rows written while draining: look once more
             return
@@ -120,23 +135,31 @@ class ReplySender:
         next row (one database round trip per reply, not two; the mark is still committed before
         the next Bot API call, and if that transaction fails the mark is retried on its own)."""
         db = self.bot.db
-        try:
-            async with db.transaction() as session:
+        row = self._handed.pop(reporter_id, None)
+        if row is not None and sent is not None:  # not expected: a handed row starts a drain
+            await sent.mark_patiently(db)
+            sent = None
+        chat_id = self.cipher.decrypt(row.chat_id_enc) if row is not None and row.chat_id_enc else None
+        if row is None or chat_id is None or utcnow() - _aware(row.created_at) > MAX_AGE:
+            try:
+                async with db.transaction() as session:
+                    if sent is not None:
+                        await sent.mark(session)
+                    if row is None:
+                        row = await delivery.lease_next(session, OutgoingReply, reporter_id=reporter_id,
+                                                        lease=self.lease)
+                        if row is None:
+                            return False
+                        chat_id = self.cipher.decrypt(row.chat_id_enc) if row.chat_id_enc else None
+                    if chat_id is None or utcnow() - _aware(row.created_at) > MAX_AGE:
+                        reason = "unreachable" if chat_id is None else "expired"
+                        await delivery.finish(session, OutgoingReply, row.id, outcome=reason)
+                        metrics.reply_failed(reason)
+                        return True
+            except Exception:
                 if sent is not None:
-                    await sent.mark(session)
-                row = await delivery.lease_next(session, OutgoingReply, reporter_id=reporter_id, lease=self.lease)
-                if row is None:
-                    return False
-                chat_id = self.cipher.decrypt(row.chat_id_enc) if row.chat_id_enc else None
-                if chat_id is None or utcnow() - _aware(row.created_at) > MAX_AGE:
-                    reason = "unreachable" if chat_id is None else "expired"
-                    await delivery.finish(session, OutgoingReply, row.id, outcome=reason)
-                    metrics.reply_failed(reason)
-                    return True
-        except Exception:
-            if sent is not None:
-                await sent.mark_patiently(db)
-            raise
+                    await sent.mark_patiently(db)
+                raise
         if row.kind in CLEANUPS:
             return await self._clean(row, chat_id)
         try:
