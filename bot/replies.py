@@ -139,8 +139,8 @@ class ReplySender:
         if row is not None and sent is not None:  # not expected: a handed row starts a drain
             await sent.mark_patiently(db)
             sent = None
-        chat_id = self.cipher.decrypt(row.chat_id_enc) if row is not None and row.chat_id_enc else None
-        if row is None or chat_id is None or utcnow() - _aware(row.created_at) > MAX_AGE:
+        chat_id, dropped = self._destination(row) if row is not None else (None, None)
+        if row is None or dropped:
             try:
                 async with db.transaction() as session:
                     if sent is not None:
@@ -150,11 +150,10 @@ class ReplySender:
                                                         lease=self.lease)
                         if row is None:
                             return False
-                        chat_id = self.cipher.decrypt(row.chat_id_enc) if row.chat_id_enc else None
-                    if chat_id is None or utcnow() - _aware(row.created_at) > MAX_AGE:
-                        reason = "unreachable" if chat_id is None else "expired"
-                        await delivery.finish(session, OutgoingReply, row.id, outcome=reason)
-                        metrics.reply_failed(reason)
+                        chat_id, dropped = self._destination(row)
+                    if dropped:
+                        await delivery.finish(session, OutgoingReply, row.id, outcome=dropped)
+                        metrics.reply_failed(dropped)
                         return True
             except Exception:
                 if sent is not None:
@@ -194,6 +193,14 @@ class ReplySender:
             await self._retire(row, chat_id)
             return True
         return done
+
+    def _destination(self, row: sa.Row) -> tuple[int | None, str | None]:
+        """The chat a reply goes to, and why it is dropped instead: "unreachable" (nobody to
+        send to), "expired" (nobody could deliver it for a day), or None."""
+        chat_id = self.cipher.decrypt(row.chat_id_enc) if row.chat_id_enc else None
+        if chat_id is None:
+            return None, "unreachable"
+        return chat_id, "expired" if utcnow() - _aware(row.created_at) > MAX_AGE else None
 
     async def _call(self, row: sa.Row, chat_id: int) -> Message | None:
         bot = self.bot.application.bot
