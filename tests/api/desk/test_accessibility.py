@@ -59,6 +59,17 @@ async def seed(database, settings):
     return secret, monitor.id, ngo.id, first.id, near.id, other_kind.id, elsewhere.id
 
 
+async def verify_into_incident(page, report_url: str) -> int:
+    """Claim the report and verify it (grade fair): the incident it makes, by id."""
+    await page.goto(report_url)
+    await page.click("#claim-form button")
+    await page.wait_for_selector("#verify-form")
+    await page.select_option("#verify-form select[name=grade]", "fair")
+    await page.click("#verify-button")
+    await page.wait_for_url("**/incidents/*")
+    return int(page.url.rsplit("/", 1)[1])
+
+
 async def test_no_serious_or_critical_violation_on_any_desk_page(chromium, live_server, database, settings,
                                                                    axe_script):
     secret, monitor_id, ngo_id, first, near, other_kind, elsewhere = await seed(database, settings)
@@ -115,13 +126,7 @@ async def test_no_serious_or_critical_violation_on_any_desk_page(chromium, live_
     await check("bulk confirmation")
 
     # A verified report makes an incident; the next report then has it among its duplicates.
-    await page.goto(f"{live_server}/reports/{near}")
-    await page.click("#claim-form button")
-    await page.wait_for_selector("#verify-form")
-    await page.select_option("#verify-form select[name=grade]", "fair")
-    await page.click("#verify-button")
-    await page.wait_for_url("**/incidents/*")
-    incident = int(page.url.rsplit("/", 1)[1])
+    incident = await verify_into_incident(page, f"{live_server}/reports/{near}")
     await check("incident")
 
     await page.goto(f"{live_server}/reports/{first}")
@@ -130,13 +135,7 @@ async def test_no_serious_or_critical_violation_on_any_desk_page(chromium, live_
     assert await page.locator(".duplicates").count() == 1
     await check("report (claimed, decision forms, duplicates)")
     await check("report (not claimed)", f"/reports/{other_kind}")
-    await page.goto(f"{live_server}/reports/{other_kind}")
-    await page.click("#claim-form button")
-    await page.wait_for_selector("#verify-form")
-    await page.select_option("#verify-form select[name=grade]", "fair")
-    await page.click("#verify-button")
-    await page.wait_for_url("**/incidents/*")
-    other_incident = int(page.url.rsplit("/", 1)[1])
+    other_incident = await verify_into_incident(page, f"{live_server}/reports/{other_kind}")
     await check("merge preview", f"/incidents/{incident}/merge?others={other_incident}")
     await check("incidents", "/incidents")
     await check("dashboard", "/dashboard")
