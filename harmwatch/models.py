@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from harmwatch.accounts.models import ApiToken, LoginAttempt, LoginSession, Role, SpentCode, User
 from harmwatch.audit.models import AuditEvent
+from harmwatch.exports.models import ExportLine
 from harmwatch.incidents.models import Incident
 from harmwatch.messaging.models import ChatMessage, OutboxMessage, OutgoingReply, ProcessedUpdate
 from harmwatch.places.models import Place
@@ -20,6 +21,7 @@ __all__ = [
     "ChatMessage",
     "Comment",
     "Draft",
+    "ExportLine",
     "Incident",
     "LoginAttempt",
     "LoginSession",

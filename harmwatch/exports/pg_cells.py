@@ -9,9 +9,10 @@ the index scan, so every row would then be sorted again."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from harmwatch.exports.columns import Column, Detail
@@ -216,3 +217,25 @@ class CellSql:
         """UTC to the second (cut, not rounded, as isoformat does) with a Z: records.timestamp."""
         return sa.func.to_char(sa.func.timezone(_constant("UTC"), _T[name]),
                                _constant('YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+
+
+def _csv_field(value: sa.ColumnElement) -> sa.ColumnElement:
+    """`value` as one field of COPY ... (FORMAT csv): empty for NULL; quoted, with its quotes
+    doubled, when it holds a comma, a quote, a CR or a LF, is empty, or is \\. on its own."""
+    text = sa.cast(value, sa.Text)
+    quoted = _constant('"').concat(sa.func.replace(text, _constant('"'), _constant('""'))).concat(_constant('"'))
+    return sa.case((value.is_(None), _constant("")),
+                   (sa.or_(text == _constant(""), text == _constant("\\."), text.regexp_match(_constant('[,"\r\n]'))),
+                    quoted),
+                   else_=text)
+
+
+def csv_line(cells: CellSql, columns: Sequence[Column]) -> sa.ScalarSelect:
+    """The incident's whole CSV row, without its end, as COPY would write `columns`' cells: a
+    scalar subquery, so that PostgreSQL works it out only for the rows that need it. Each cell
+    is worked out once (OFFSET 0 keeps the planner from copying its expression into the row)."""
+    row = (sa.select(*(cells.cell(column).label(f"c{i}") for i, column in enumerate(columns)))
+           .correlate(Incident.__table__).offset(0).subquery("cells"))
+    fields = postgresql.array([_csv_field(row.c[f"c{i}"]) for i in range(len(columns))])
+    return (sa.select(sa.func.array_to_string(fields, _constant(","), type_=sa.Text)).select_from(row)
+            .correlate(Incident.__table__).scalar_subquery())

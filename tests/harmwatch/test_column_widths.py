@@ -54,6 +54,7 @@ CODES: dict[tuple[str, str], set[str]] = {
     ("users", "lang"): set(LANGUAGES),
     ("reporters", "lang"): set(LANGUAGES),
     ("reports", "lang"): set(LANGUAGES),
+    ("export_lines", "lang"): set(LANGUAGES),
     ("reports", "form_id"): {form.id for form in FORM_VERSIONS.values()},
     ("drafts", "form_id"): {form.id for form in FORM_VERSIONS.values()},
     ("drafts", "current"): {question.id for form in FORM_VERSIONS.values() for question in form.questions},
@@ -76,7 +77,8 @@ NOT_CODES = {("audit_events", "actor"), ("audit_events", "object_id"), ("audit_e
              ("login_sessions", "id_hash"), ("saved_filters", "name"), ("reports", "ref_code"),
              ("reports", "adm1_pcode"), ("reports", "adm2_pcode"), ("media", "sha256"),
              ("verification_proposals", "proposed_by_name"), ("reports", "adm3_pcode"), ("reports", "adm4_pcode"),
-             ("incidents", "adm3_pcode"), ("incidents", "adm4_pcode")}
+             ("incidents", "adm3_pcode"), ("incidents", "adm4_pcode"),
+             ("export_lines", "key")}  # a SHA-256 in hex: always 64
 
 
 async def _widths(url: str) -> dict[tuple[str, str], int]:

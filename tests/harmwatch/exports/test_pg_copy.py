@@ -11,12 +11,14 @@ import random
 import time
 from datetime import date, datetime, timedelta, timezone
 
+import asyncpg
 import httpx
 import pytest
 import sqlalchemy as sa
 
 from harmwatch.exports import pg_copy, query
 from harmwatch.exports.formats import csv_chunks
+from harmwatch.exports.models import ExportLine
 from harmwatch.exports.query import IncidentFilter
 from harmwatch.exports.records import RecordBuilder
 from harmwatch.exports.service import ExportFormat, export
@@ -186,27 +188,30 @@ async def test_too_many_code_values_fall_back_to_the_python_path(database, varie
     assert served == await python_bytes(database, IncidentFilter(), "ar", hxl=True)
 
 
-@pytest.mark.parametrize("text", [
-    'a,b\n1,"x\ny"\n2,""""\n3,"\n"\n',
-    '1,"say ""hi""\nthere",z\n"\n\n",\n',
-])
-def test_row_ends_become_crlf_but_newlines_in_quoted_fields_stay_whatever_the_chunking(text):
-    data = text.encode()
-    expected = "".join(f'{line}\r\n' for line in _rows(text)).encode()
+# CSV rows as the export writes them (without their ends): quotes, LFs and CRs inside quoted
+# fields, backslashes (one, two, at the end), a tab and other characters COPY's text format escapes.
+TEXT_ROWS = ['a,b', '1,"x\ny"', '2,""""', '3,"\r\n"', 'C:\\temp\\,"\\"', '\\', 'tab\there,\b\f\v', 'end\\\\']
+
+
+@postgresql_only
+async def test_rows_copied_as_text_come_out_as_the_csv_module_ends_them_whatever_the_chunking(database_url):
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        chunks: list[bytes] = []
+
+        async def sink(data: bytes) -> None:
+            chunks.append(data)
+
+        await conn.copy_from_query("SELECT unnest($1::text[])", TEXT_ROWS, output=sink, format="text")
+    finally:
+        await conn.close()
+    data = b"".join(chunks)
+    assert b"\\" in data  # PostgreSQL did escape something
+    expected = "".join(f"{row}\r\n" for row in TEXT_ROWS).encode()
     for cut in range(len(data) + 1):
-        ends = pg_copy.RowEnds()
-        assert ends(data[:cut]) + ends(data[cut:]) == expected
-
-
-def _rows(text: str) -> list[str]:
-    """The rows of a CSV text whose rows end with \\n, each without its end."""
-    rows, quotes, start = [], 0, 0
-    for i, char in enumerate(text):
-        quotes += char == '"'
-        if char == "\n" and quotes % 2 == 0:
-            rows.append(text[start:i])
-            start = i + 1
-    return rows
+        for second in (cut, min(cut + 1, len(data)), min(cut + 2, len(data))):
+            rows = pg_copy.TextRows()
+            assert rows(data[:cut]) + rows(data[cut:second]) + rows(data[second:]) == expected
 
 
 @postgresql_only
@@ -244,3 +249,72 @@ async def test_a_column_added_in_the_middle_is_written_alike_by_both_paths(datab
     assert fast == b"".join([c async for c in csv_chunks(query.stream(database, IncidentFilter()), make, hxl=True)])
     header = next(csv.reader(io.StringIO(fast.decode("utf-8-sig"))))
     assert header[at] == "killed_note" and header[at + 1] == "injured_min"
+
+
+async def _kept_rows(database) -> dict[int, str]:
+    async with database.transaction() as session:
+        return dict((await session.execute(sa.select(ExportLine.incident_id, ExportLine.line))).all())
+
+
+async def _published(database) -> list[int]:
+    async with database.transaction() as session:
+        return list((await session.scalars(sa.select(Incident.id).where(Incident.state == "published"))).all())
+
+
+@postgresql_only
+async def test_published_rows_are_kept_once_and_used_again_while_nothing_changed(database, varied):
+    first = await fast_bytes(database, IncidentFilter())
+    kept = await _kept_rows(database)
+    assert sorted(kept) == sorted(await _published(database))
+    make = await builder(database, "en")
+    assert await pg_copy.refresh(database, IncidentFilter(), make, pg_copy.rendering_key(make)) == 0
+    assert await fast_bytes(database, IncidentFilter()) == first == await python_bytes(database, IncidentFilter())
+    assert await _kept_rows(database) == kept
+
+
+@postgresql_only
+async def test_an_edit_a_rename_and_another_language_are_never_served_from_rows_kept_before(database, varied):
+    async with database.transaction() as session:
+        session.add(Place(pcode="SY02", level=1, name="Aleppo"))
+        session.add(Place(pcode="SY0200", level=2, parent_pcode="SY02", name="Jebel Saman"))
+    assert b"Jebel Saman," in await fast_bytes(database, IncidentFilter())
+    async with database.transaction() as session:
+        incident = (await session.scalars(sa.select(Incident).where(Incident.killed_max == 4))).one()
+        incident.killed_max, incident.summary_public = 6, "=1+1, corrected"
+        place = await session.get(Place, "SY0200")
+        place.name, place.updated_at = "Jebel Saman, renamed", datetime.now(timezone.utc)
+    for lang in ("en", "fr", "en"):
+        served = await fast_bytes(database, IncidentFilter(), lang)
+        assert served == await python_bytes(database, IncidentFilter(), lang)
+    assert b"Jebel Saman, renamed" in served and b"'=1+1, corrected" in served
+    # One rendering per language is kept: the English rows written before the rename are gone.
+    async with database.transaction() as session:
+        keys = (await session.execute(sa.select(ExportLine.lang, sa.func.count(sa.distinct(ExportLine.key)))
+                                      .group_by(ExportLine.lang))).all()
+    assert sorted(keys) == [("en", 1), ("fr", 1)]
+
+
+@postgresql_only
+async def test_a_row_changed_after_the_rows_were_kept_is_worked_out_by_the_copy(database, varied):
+    await fast_bytes(database, IncidentFilter())
+    async with database.transaction() as session:
+        incident = (await session.scalars(sa.select(Incident).where(Incident.killed_max == 4))).one()
+        incident.codes = {**incident.codes, "weapon": "mortar"}
+        incident.killed_min = 3
+    # Without refreshing, as when an edit commits between the refresh and the copy's snapshot.
+    async with pg_copy.prepared(database, IncidentFilter(), await builder(database, "en"), keep=False) as copy:
+        served = b"".join([chunk async for chunk in copy.chunks()])
+    assert served == await python_bytes(database, IncidentFilter())
+    assert b",mortar," in served
+
+
+@postgresql_only
+async def test_a_withdrawn_incident_leaves_no_kept_row_behind(database, varied):
+    await fast_bytes(database, IncidentFilter())
+    async with database.transaction() as session:
+        incident = (await session.scalars(sa.select(Incident).where(Incident.killed_max == 4))).one()
+        incident.state, incident.withdrawn_reason = "withdrawn", "wrong place"
+        withdrawn = incident.id
+    assert withdrawn not in await _kept_rows(database)
+    served = await fast_bytes(database, IncidentFilter())
+    assert served == await python_bytes(database, IncidentFilter()) and withdrawn not in await _kept_rows(database)
