@@ -1,6 +1,6 @@
 """axe-core (installed from npm, see package.json) finds no serious or critical violation on any
 desk page, in English and in Arabic (right-to-left), nor on the bot sandbox's web chat: Debian's
-Chromium against the real app with its bot, on SQLite and PostgreSQL."""
+Chromium against the real app with its bot."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ import pytest
 
 from harmwatch.accounts.models import Role
 from tests.api.desk.conftest import PASSWORD, with_two_factor
+from tests.conftest import one_database
 from tests.factories import make_report, make_reporter, make_user
+
+# What the browser shows and does: the queries behind it run on both databases in the
+# service and route tests.
+pytestmark = one_database
 
 AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

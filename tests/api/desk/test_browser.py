@@ -22,6 +22,7 @@ from harmwatch.reports.models import Report
 from harmwatch.review import service as review
 from tests.api.desk.conftest import with_two_factor
 from tests.bot.chatting import Chatter
+from tests.conftest import one_database
 from tests.factories import make_report, make_reporter, make_user
 from tests.walks import report_harm_in_the_bot
 
@@ -157,6 +158,7 @@ async def test_review_round_trip_in_the_browser(browser, live_server, database, 
                                     .where(AuditEvent.action == "audit.chain_verified")) == 1
 
 
+@one_database  # a layout: the same pages on either database
 async def test_arabic_desk_is_right_to_left_and_fits_360_px(browser, live_server, database, settings, database_url):
     secret, reports = await seed_desk(database, settings)
     page = await browser.new_page(viewport={"width": 360, "height": 780})

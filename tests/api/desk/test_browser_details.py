@@ -8,7 +8,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from harmwatch.accounts.models import Role
+from tests.conftest import one_database
 from tests.factories import make_report, make_user
+
+# What the browser shows and does: the queries behind it run on both databases in the
+# service and route tests.
+pytestmark = one_database
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 ANSWERS = {

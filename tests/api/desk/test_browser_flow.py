@@ -14,7 +14,12 @@ from harmwatch.accounts.models import Role, User
 from harmwatch.database import utcnow
 from harmwatch.reports.models import Report
 from harmwatch.review import service as review
+from tests.conftest import one_database
 from tests.factories import make_report, make_user
+
+# What the browser shows and does: the queries behind it run on both databases in the
+# service and route tests.
+pytestmark = one_database
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 QUEUE = "/?status=submitted&type=harm&sort=oldest"

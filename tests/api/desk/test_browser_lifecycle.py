@@ -10,9 +10,13 @@ import sqlalchemy as sa
 from harmwatch.incidents.models import Incident
 from harmwatch.reports.models import Report
 from tests.api.desk.test_browser import ARTIFACTS, CHROMIUM, browser, log_in, seed_desk, verify_new
+from tests.conftest import one_database
 
 assert browser  # the fixture, imported for these tests
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+# What the browser shows and does: the queries behind it run on both databases in the
+# service and route tests.
+pytestmark = [one_database,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")]
 
 
 async def test_merge_preview_confirm_and_reopen_in_the_browser(browser, live_server, database, settings,
