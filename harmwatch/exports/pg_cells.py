@@ -221,12 +221,15 @@ class CellSql:
 
 def _csv_field(value: sa.ColumnElement) -> sa.ColumnElement:
     """`value` as one field of COPY ... (FORMAT csv): empty for NULL; quoted, with its quotes
-    doubled, when it holds a comma, a quote, a CR or a LF, is empty, or is \\. on its own."""
+    doubled, when it holds a comma, a quote, a CR or a LF, is empty, or is \\. on its own. A
+    number needs none of that. (strpos is several times cheaper than a regular expression.)"""
+    if isinstance(value.type, sa.Integer):
+        return sa.func.coalesce(sa.cast(value, sa.Text), _constant(""))
     text = sa.cast(value, sa.Text)
+    special = sa.or_(*(sa.func.strpos(text, _constant(char)) > 0 for char in (",", '"', "\n", "\r")))
     quoted = _constant('"').concat(sa.func.replace(text, _constant('"'), _constant('""'))).concat(_constant('"'))
     return sa.case((value.is_(None), _constant("")),
-                   (sa.or_(text == _constant(""), text == _constant("\\."), text.regexp_match(_constant('[,"\r\n]'))),
-                    quoted),
+                   (sa.or_(text == _constant(""), text == _constant("\\."), special), quoted),
                    else_=text)
 
 

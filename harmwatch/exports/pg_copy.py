@@ -214,8 +214,7 @@ async def refresh(db: Database, filters: IncidentFilter, builder: RecordBuilder,
             cells = await _code_cells(connection, where, builder)
             if cells is None:
                 return 0
-            await connection.execute(sa.delete(_LINES).where(  # two empty ranges of the index once rendered
-                _LINES.c.lang == builder.lang, sa.or_(_LINES.c.key < key, _LINES.c.key > key)))
+            await connection.execute(sa.delete(_LINES).where(_LINES.c.lang == builder.lang, _LINES.c.key != key))
             rows = sa.select(sa.literal(key, sa.String), sa.literal(builder.lang, sa.String), _T.c.id, _T.c.change_seq,
                              csv_line(CellSql(builder, cells), builder.columns)).where(*where)
             stmt = insert(_LINES).from_select(["key", "lang", "incident_id", "change_seq", "line"], rows)
