@@ -60,8 +60,6 @@ async def _code_cells(connection: AsyncConnection, where: Sequence[sa.ColumnElem
     give the same text but different cells (the string '["home"]' and the list ["home"])."""
     if not builder.answer_keys:
         return {}
-    if (await connection.execute(sa.select(_T.c.id).where(*where).limit(1))).first() is None:
-        return {key: {} for key in builder.answer_keys}  # no row (e.g. every row kept already)
     picked = sa.select(sa.type_coerce(_T.c.codes, JSONB).label("codes")).where(*where).distinct().cte("picked")
     keys = sa.values(sa.column("key", sa.Text), name="keys").data([(key,) for key in builder.answer_keys])
     value = picked.c.codes[keys.c.key]
@@ -76,6 +74,11 @@ async def _code_cells(connection: AsyncConnection, where: Sequence[sa.ColumnElem
         if cells[key].setdefault(text, cell) != cell:
             return None
     return cells
+
+
+async def _any(connection: AsyncConnection, where: Sequence[sa.ColumnElement[bool]]) -> bool:
+    """Whether any incident matches `where`: once every row is kept, the stale ones are none."""
+    return (await connection.execute(sa.select(_T.c.id).where(*where).limit(1))).first() is not None
 
 
 def rendering_key(builder: RecordBuilder) -> str:
@@ -209,7 +212,7 @@ async def refresh(db: Database, filters: IncidentFilter, builder: RecordBuilder,
     try:
         async with db.engine.connect() as connection:
             await _begin(connection, readonly=False)
-            if (await connection.execute(sa.select(_T.c.id).where(*where).limit(1))).first() is None:
+            if not await _any(connection, where):
                 return 0  # the common case: every row is kept already
             cells = await _code_cells(connection, where, builder)
             if cells is None:
@@ -244,7 +247,9 @@ async def prepared(db: Database, filters: IncidentFilter, builder: RecordBuilder
         await _begin(connection, readonly=True)
         where = filters.conditions()  # once: updated_since's settling time must be the same in both
         # The code values of the rows the copy works out itself: none, unless they changed since.
-        cells = await _code_cells(connection, [*where, ~sa.exists().where(_kept(key))], builder)
+        stale = [*where, ~sa.exists().where(_kept(key))]
+        cells = await _code_cells(connection, stale, builder) if await _any(connection, stale) else \
+            {answer: {} for answer in builder.answer_keys}
         if cells is None:
             yield None
         else:
