@@ -58,7 +58,11 @@ async def test_webhook_sends_secret_and_retries_after_500(sandbox, bot, serve_ap
         user = await sandbox.client.create_user("fa")
         sent = await sandbox.client.send_text(user, "salam")
         await eventually(lambda: len(receiver.received) == 2)
-        info = await bot.get_webhook_info()
+        # The receiver records the update before its 200 reaches the sandbox: ask until the
+        # sandbox has the answer (a timeout fails the test).
+        deadline = time.monotonic() + 5
+        while (info := await bot.get_webhook_info()).pending_update_count and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
     (h1, u1), (h2, u2) = receiver.received
     assert h1["x-telegram-bot-api-secret-token"] == h2["x-telegram-bot-api-secret-token"] == "s3cret-Token_1"
     assert u1 == u2 == sent["update"]
