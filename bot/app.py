@@ -21,6 +21,7 @@ from bot.delivery import ONCE, PatientDelivery
 from bot.ordering import ChatTurns
 from bot.polling import Poller
 from bot.replies import ReplySender, owe
+from bot.request import AiohttpRequest
 from bot.gestures import Command, Edited, File, Gesture, Pressed, Shared, Typed, Unsupported, replied_text
 from bot.render import Outcome, tr
 from harmwatch import metrics
@@ -36,6 +37,9 @@ from harmwatch.privacy import lookup_key
 from harmwatch.settings import Settings
 
 log = logging.getLogger(__name__)
+# Built once: it runs for every update (see harmwatch/messaging/delivery.py).
+_TIME_LIMITS = sa.select(sa.func.set_config("statement_timeout", sa.bindparam("statement"), True),
+                         sa.func.set_config("lock_timeout", sa.bindparam("lock"), True))
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 # A worker holding a reporter's newer update looks this often whether the older ones it waits
 # for have arrived and been applied (for at most HARMWATCH_ORDER_WAIT seconds: _wait_for_older).
@@ -103,6 +107,8 @@ class ReporterBot:
             .base_url(f"{api_url}/bot")
             .base_file_url(f"{api_url}/file/bot")
             .rate_limiter(PatientDelivery())
+            .request(AiohttpRequest())
+            .get_updates_request(AiohttpRequest(connection_pool_size=1))
             .updater(None)
             .build()
         )
@@ -311,9 +317,8 @@ class ReporterBot:
         again) instead of hanging it past Telegram's patience."""
         if self.db.is_sqlite:
             return
-        await session.execute(sa.select(
-            sa.func.set_config("statement_timeout", f"{int(self.settings.db_statement_timeout * 1000)}", True),
-            sa.func.set_config("lock_timeout", f"{int(self.settings.db_lock_timeout * 1000)}", True)))
+        await session.execute(_TIME_LIMITS, {"statement": f"{int(self.settings.db_statement_timeout * 1000)}",
+                                             "lock": f"{int(self.settings.db_lock_timeout * 1000)}"})
 
     async def _from_group(self, update: Update, chat_id: int, lang: str) -> None:
         """Nothing is stored from groups and channels; they are asked, once, to write privately."""
