@@ -5,6 +5,7 @@ when they were sent are kept, under the reporter row: never the text, never the 
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -18,27 +19,43 @@ from harmwatch.reporters.models import Reporter
 async def record(session: AsyncSession, reporter_id: int, message_id: int, *, from_bot: bool,
                  question: bool = False, sent_at: datetime | None = None, unless_forgotten: bool = False) -> None:
     """Note one message of the chat; a new live question retires the older ones. With
-    `unless_forgotten`, nothing is noted if the reporter has used /forget meanwhile. Core
-    statements: this runs for every message, in and out."""
-    table = ChatMessage.__table__
+    `unless_forgotten`, nothing is noted if the reporter has used /forget meanwhile. Statements
+    built once: this runs for every message, in and out."""
     if question:
-        await session.execute(sa.update(table).where(table.c.reporter_id == reporter_id, table.c.question.is_(True))
-                              .values(question=False))
+        await session.execute(_retire_questions(), {"reporter": reporter_id})
     row = {"reporter_id": reporter_id, "message_id": message_id, "from_bot": from_bot, "question": question,
            "sent_at": sent_at or utcnow()}
+    await session.execute(_note(unless_forgotten), row)
+
+
+@functools.cache
+def _retire_questions() -> sa.Update:
+    table = ChatMessage.__table__
+    return (sa.update(table).where(table.c.reporter_id == sa.bindparam("reporter"), table.c.question.is_(True))
+            .values(question=False))
+
+
+@functools.cache
+def _note(unless_forgotten: bool) -> sa.Insert:
+    table = ChatMessage.__table__
+    names = ("reporter_id", "message_id", "from_bot", "question", "sent_at")
     if not unless_forgotten:
-        await session.execute(sa.insert(table).values(**row))
-        return
-    known = sa.select(*(sa.bindparam(name, value, type_=table.c[name].type) for name, value in row.items())).where(
-        sa.exists().where(Reporter.id == reporter_id, Reporter.forgotten.is_(False)))
-    await session.execute(sa.insert(table).from_select(list(row), known))
+        return sa.insert(table)
+    known = sa.select(*(sa.bindparam(name, type_=table.c[name].type) for name in names)).where(
+        sa.exists().where(Reporter.id == sa.bindparam("reporter_id"), Reporter.forgotten.is_(False)))
+    return sa.insert(table).from_select(list(names), known)
 
 
 async def live_question(session: AsyncSession, reporter_id: int) -> ChatMessage | None:
     """The bot's question message now on the reporter's screen, if it was recorded."""
-    return (await session.scalars(sa.select(ChatMessage).where(
-        ChatMessage.reporter_id == reporter_id, ChatMessage.question.is_(True))
-        .order_by(ChatMessage.id.desc()).limit(1))).first()
+    return (await session.scalars(_live_question(), {"reporter": reporter_id})).first()
+
+
+@functools.cache
+def _live_question() -> sa.Select:
+    return (sa.select(ChatMessage).where(ChatMessage.reporter_id == sa.bindparam("reporter"),
+                                         ChatMessage.question.is_(True))
+            .order_by(ChatMessage.id.desc()).limit(1))
 
 
 async def forget_message(session: AsyncSession, reporter_id: int, message_id: int) -> None:

@@ -3,9 +3,12 @@ outbox by report; the bot, which alone can decrypt the chat id, renders and send
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -77,11 +80,7 @@ async def mark_sent(session: AsyncSession, message: OutboxMessage) -> None:
 
 
 def _insert(session: AsyncSession):
-    if session.bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(ProcessedUpdate)
+    return (postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert)(ProcessedUpdate)
 
 
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
@@ -101,9 +100,8 @@ async def claim_update(session: AsyncSession, update_id: int) -> bool:
 
 async def arrive(session: AsyncSession, update_id: int, *, reporter_key: str) -> bool:
     """Note an update's arrival; False when it was applied already (a redelivery)."""
-    inserted = await session.execute(_insert(session).values(update_id=update_id, processed_at=utcnow(),
-                                                             reporter_key=reporter_key).on_conflict_do_nothing()
-                                     .returning(ProcessedUpdate.update_id))
+    inserted = await session.execute(_arrival(session.bind.dialect.name),
+                                     {"update_id": update_id, "processed_at": utcnow(), "reporter_key": reporter_key})
     if inserted.first() is not None:
         return True  # the first arrival: nothing applied it yet
     applied = await session.scalar(select(ProcessedUpdate.applied_at).where(ProcessedUpdate.update_id == update_id))
@@ -115,10 +113,7 @@ async def take_for_applying(session: AsyncSession, update_id: int) -> bool:
     did (the row lock makes a second worker wait for the first one's commit, then see it).
     The reporter key is only needed while the update is in flight: it is dropped here, so that
     no row outlives its use with something that leads to a person (/forget)."""
-    result = await session.execute(
-        sa.update(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id, ProcessedUpdate.applied_at.is_(None))
-        .values(applied_at=utcnow(), reporter_key=None)
-    )
+    result = await session.execute(_applying(), {"update": update_id, "now": utcnow()})
     return result.rowcount == 1
 
 
@@ -128,10 +123,34 @@ IN_FLIGHT = timedelta(seconds=30)
 async def earlier_in_flight(session: AsyncSession, update_id: int, *, reporter_key: str) -> bool:
     """Whether an earlier update of this reporter arrived lately and is not applied yet (one
     left by a crashed worker stops counting after IN_FLIGHT: Telegram delivers it again)."""
-    found = await session.scalar(select(ProcessedUpdate.update_id).where(
-        ProcessedUpdate.reporter_key == reporter_key, ProcessedUpdate.update_id < update_id,
-        ProcessedUpdate.applied_at.is_(None), ProcessedUpdate.processed_at > utcnow() - IN_FLIGHT).limit(1))
+    found = await session.scalar(_earlier(), {"key": reporter_key, "update": update_id,
+                                              "since": utcnow() - IN_FLIGHT})
     return found is not None
+
+
+# Built once, with bound parameters: these run for every update (see messaging/delivery.py).
+
+@functools.cache
+def _arrival(dialect: str) -> sa.Insert:
+    table = ProcessedUpdate.__table__
+    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return insert.on_conflict_do_nothing().returning(table.c.update_id)
+
+
+@functools.cache
+def _applying() -> sa.Update:
+    table = ProcessedUpdate.__table__
+    return (sa.update(table).where(table.c.update_id == sa.bindparam("update"), table.c.applied_at.is_(None))
+            .values(applied_at=sa.bindparam("now", type_=table.c.applied_at.type), reporter_key=None))
+
+
+@functools.cache
+def _earlier() -> sa.Select:
+    table = ProcessedUpdate.__table__
+    return sa.select(table.c.update_id).where(
+        table.c.reporter_key == sa.bindparam("key"), table.c.update_id < sa.bindparam("update"),
+        table.c.applied_at.is_(None), table.c.processed_at > sa.bindparam("since", type_=table.c.processed_at.type),
+    ).limit(1)
 
 
 # Telegram numbers a bot's updates one after another ("to restore the correct update sequence,

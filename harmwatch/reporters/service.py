@@ -3,6 +3,7 @@ from their reports and destroys what led from a Telegram id to them."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
@@ -40,8 +41,7 @@ async def get_or_create_reporter(
     writes again starts afresh, under a new pseudonym, unlinked from before."""
     key = lookup_key(settings, telegram_user_id)
     now = utcnow()
-    touched = (await session.scalars(sa.update(Reporter).where(Reporter.lookup_key == key)
-                                     .values(last_seen_at=now, unreachable_at=None).returning(Reporter),
+    touched = (await session.scalars(_touch(), {"key": key, "now": now},
                                      execution_options={"populate_existing": True})).first()
     if touched is not None:
         return touched
@@ -56,6 +56,14 @@ async def get_or_create_reporter(
         return await get_or_create_reporter(session, settings, telegram_user_id=telegram_user_id,
                                             chat_id=chat_id, lang=lang)
     return reporter
+
+
+@functools.cache
+def _touch() -> sa.Update:
+    """Built once, with bound parameters: it runs for every update (see messaging/delivery.py)."""
+    return (sa.update(Reporter).where(Reporter.lookup_key == sa.bindparam("key"))
+            .values(last_seen_at=sa.bindparam("now", type_=Reporter.__table__.c.last_seen_at.type), unreachable_at=None)
+            .returning(Reporter))
 
 
 UPDATE_ORDER_WINDOW = timedelta(hours=24)
