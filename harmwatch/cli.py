@@ -90,8 +90,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     # owes within HARMWATCH_SHUTDOWN_GRACE; then uvicorn gives requests as long again. The bot
     # and the web chat hold long polls open: they are ended before uvicorn waits for requests.
     # Idle connections are kept 75 s (nginx's keepalive_timeout), longer than clients keep them
-    # (the bot's aiohttp: 4 s, httpx: 5 s): a server closing one just as a client reuses it makes a webhook delivery or a
-    # proxied request fail for nothing (uvicorn's own default is 5 s).
+    # (the bot's aiohttp: 4 s, httpx: 5 s): a server closing one just as a client reuses it
+    # makes a webhook delivery or a proxied request fail for nothing (uvicorn's default is 5 s).
     config = uvicorn.Config(web, host=host, port=port, proxy_headers=True, log_level="info",
                             timeout_graceful_shutdown=max(1, round(settings.shutdown_grace)),
                             timeout_keep_alive=75)

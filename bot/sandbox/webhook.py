@@ -49,8 +49,8 @@ class WebhookDispatcher:
                 await task
 
     async def _run(self) -> None:
-        # aiohttp, not httpx: a push costs an eighth of the CPU (py-spy), and on a test machine Telegram's
-        # side shares the cores with the bot it serves (Telegram's own CPU is not the bot's).
+        # aiohttp, not httpx: a push costs an eighth of the CPU (py-spy), and on a test machine
+        # Telegram's side shares the cores with the bot it serves (Telegram's own is not the bot's).
         timeout = aiohttp.ClientTimeout(total=self.state.webhook_timeout)
         async with aiohttp.ClientSession(timeout=timeout) as client:
             self._client = client

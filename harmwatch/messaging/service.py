@@ -80,7 +80,12 @@ async def mark_sent(session: AsyncSession, message: OutboxMessage) -> None:
 
 
 def _insert(session: AsyncSession):
-    return (postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert)(ProcessedUpdate)
+    return _dialect_insert(session.bind.dialect.name)(ProcessedUpdate)
+
+
+def _dialect_insert(dialect: str):
+    """The INSERT that knows ON CONFLICT DO NOTHING on this database."""
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
 
 
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
@@ -133,8 +138,7 @@ async def earlier_in_flight(session: AsyncSession, update_id: int, *, reporter_k
 @functools.cache
 def _arrival(dialect: str) -> sa.Insert:
     table = ProcessedUpdate.__table__
-    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
-    return insert.on_conflict_do_nothing().returning(table.c.update_id)
+    return _dialect_insert(dialect)(table).on_conflict_do_nothing().returning(table.c.update_id)
 
 
 @functools.cache
