@@ -1,23 +1,18 @@
-"""The `harmwatch` command, run as a real process on SQLite and PostgreSQL."""
+"""The `harmwatch` command on SQLite and PostgreSQL: its commands in this process (tests.commands),
+and as a real process what only a process shows (`python -m harmwatch.cli`, the exit of `serve`)."""
 
-import os
 import signal
-import time
 import subprocess
 import sys
+import time
 
 import sqlalchemy as sa
 
 from harmwatch.audit.models import AuditEvent
 from harmwatch.incidents.models import Incident
 from harmwatch.reports.models import Report
-
-
-def harmwatch(database_url, tmp_path, *args, stdin: str | None = None, **env):
-    environment = {**os.environ, "HARMWATCH_DATABASE_URL": database_url, "HARMWATCH_DATA_DIR": str(tmp_path),
-                   "HARMWATCH_SECRET_KEY": "test-secret-key-not-for-production", **env}
-    return subprocess.run([sys.executable, "-m", "harmwatch.cli", *args], input=stdin, capture_output=True,
-                          text=True, env=environment, timeout=120)
+from tests.commands import harmwatch
+from tests.live import ROOT, environment
 
 
 async def _count(database, model, *where):
@@ -86,7 +81,11 @@ async def test_places_import_reports_the_bad_line_and_imports_nothing(database, 
 
 
 def test_bot_without_a_token_says_how_to_run_it(tmp_path):
-    result = harmwatch(f"sqlite+aiosqlite:///{tmp_path}/x.db", tmp_path, "bot")
+    """As a real process: `python -m harmwatch.cli` parses, exits with its status, writes to stderr."""
+    env = environment(f"sqlite+aiosqlite:///{tmp_path}/x.db", tmp_path)
+    env.pop("HARMWATCH_TELEGRAM_TOKEN", None)
+    result = subprocess.run([sys.executable, "-m", "harmwatch.cli", "bot"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
     assert result.returncode == 2 and "HARMWATCH_TELEGRAM_TOKEN" in result.stderr
 
 
