@@ -55,7 +55,7 @@ run: catalogs
 	$(BIN)/harmwatch serve --host $(HOST) --port $(PORT)
 
 test: catalogs test-tools
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 benchmarks: catalogs
 	$(BIN)/python benchmarks/seed.py
