@@ -3,6 +3,7 @@ transaction owner every entry point uses (`Database.transaction`)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -47,16 +48,36 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
     kwargs.setdefault("max_overflow", 5)
     engine = create_async_engine(url, **kwargs)
     if not kwargs.get("pool_pre_ping"):
+        event.listen(engine.sync_engine, "checkin", _idle_since)
         event.listen(engine.sync_engine, "checkout", _ping)
     return engine
 
 
-def _ping(dbapi_connection, _record, _proxy) -> None:
+# A connection back in the pool for less than this is not pinged: asyncpg has seen by then any
+# connection the server closed (a restart, a crash, a terminated backend all close the socket,
+# and `is_closed` says so without a round trip). What it cannot see, a network gone silent, a
+# statement then meets as an error: the update is not committed, and is delivered again. The
+# bot opens three or four short transactions per update, one after the other; a ping in
+# each was one round trip of every eight.
+PING_AFTER_IDLE = 1.0
+
+
+def _idle_since(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping(dbapi_connection, record, _proxy) -> None:
     """Check a pooled connection before use, so that one left over from before a database
     restart is replaced instead of failing a request or an update. SQLAlchemy's own
     `pool_pre_ping` does the same in three round trips on asyncpg (BEGIN, `;`, ROLLBACK); one
-    is enough, and the bot opens several short transactions per update. DisconnectionError
-    makes the pool discard the connection and take another (SQLAlchemy's pessimistic handling)."""
+    is enough, and none for a connection that was in use a moment ago (PING_AFTER_IDLE).
+    DisconnectionError makes the pool discard the connection and take another (SQLAlchemy's
+    pessimistic handling)."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise sa.exc.DisconnectionError("closed by the server")
+    idle_since = record.info.get("idle_since")
+    if idle_since is not None and time.monotonic() - idle_since < PING_AFTER_IDLE:
+        return
     try:
         dbapi_connection.run_async(lambda connection: connection.fetchrow(";"))
     except Exception as error:
