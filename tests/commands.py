@@ -12,7 +12,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from tests.live import SECRET_KEY
+from tests.live import environment
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,5 @@ def harmwatch(database_url: str, data_dir: Path, *args: str, stdin: str | None =
     """Run `harmwatch ARGS` on this database; keywords become HARMWATCH_<NAME> variables. In a
     thread of its own: the commands run their own event loop (asyncio.run), and the calling test
     may be inside one."""
-    environment = {"HARMWATCH_DATABASE_URL": database_url, "HARMWATCH_DATA_DIR": str(data_dir),
-                   "HARMWATCH_SECRET_KEY": SECRET_KEY, **{f"HARMWATCH_{k.upper()}": v for k, v in env.items()}}
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(_invoke, list(args), stdin, environment).result()
+        return pool.submit(_invoke, list(args), stdin, environment(database_url, data_dir, **env)).result()

@@ -52,15 +52,19 @@ def sqlite_template(tmp_path_factory) -> Path:
 one_database = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
+@pytest.fixture(scope="session")
+def sqlite_path(tmp_path_factory) -> Path:
+    """One path for every SQLite test of this process, so that `database` keeps one engine."""
+    return tmp_path_factory.mktemp("sqlite") / "harmwatch.db"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
+def database_url(request) -> str:
     """The URL of a migrated, empty database of each kind."""
     if request.param == "sqlite":
-        # One path for every SQLite test of this process (see `database`), a fresh copy each time.
-        path = request.getfixturevalue("sqlite_template").parent.parent / "sqlite" / "harmwatch.db"
-        path.parent.mkdir(exist_ok=True)
+        path = request.getfixturevalue("sqlite_path")
         for left in (path, path.with_name("harmwatch.db-wal"), path.with_name("harmwatch.db-shm")):
-            left.unlink(missing_ok=True)
+            left.unlink(missing_ok=True)  # a fresh copy each time, nothing of the last test's
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite+aiosqlite:///{path}"
     url = request.getfixturevalue("pg_url")
