@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 # Telegram adds a description to a few successful answers.
 OK_DESCRIPTIONS = {"setwebhook": "Webhook was set", "deletewebhook": "Webhook was deleted"}
+VIA_ANSWER = "webhook answer"  # how the call log marks a call made in an answer to a webhook delivery
 
 
 def _state(request: Request) -> SandboxState:
@@ -32,7 +33,8 @@ def _error(code: int, description: str) -> JSONResponse:
                         status_code=code)
 
 
-async def _injected(state: SandboxState, name: str, params: dict[str, Any]) -> Response | None:
+async def _injected(state: SandboxState, name: str, params: dict[str, Any], *,
+                    via: str = "request") -> Response | None:
     """The fault planned for this call, if any (a pure delay returns None after sleeping)."""
     rule = state.faults.take(name)
     if rule is None:
@@ -43,7 +45,7 @@ async def _injected(state: SandboxState, name: str, params: dict[str, Any]) -> R
         return None
     status, body = rule.body()
     desc = body if isinstance(body, str) else body["description"]
-    state.faults.record(name, status, False, desc[:200], fault=True, params=params)
+    state.faults.record(name, status, False, desc[:200], fault=True, params=params, via=via)
     if isinstance(body, str):
         return HTMLResponse(body, status_code=status)
     return JSONResponse(body, status_code=status)
@@ -80,6 +82,29 @@ async def bot_method(request: Request) -> Response:
     if name.lower() in OK_DESCRIPTIONS:
         body["description"] = OK_DESCRIPTIONS[name.lower()]
     return JSONResponse(body)
+
+
+async def run_webhook_answer(state: SandboxState, answer: dict[str, Any]) -> None:
+    """A method the bot put in its answer to a webhook delivery, run as Telegram runs it: as a
+    call (logged, open to planned faults), whose result, or failure, never reaches the bot."""
+    name = answer.get("method")
+    impl = METHODS.get(name.lower()) if isinstance(name, str) else None
+    if impl is None:
+        state.faults.record(str(name), 404, False, "Not Found", via=VIA_ANSWER)
+        return
+    params = Params({key: value for key, value in answer.items() if key != "method"})
+    try:
+        if await _injected(state, name, params.loggable(), via=VIA_ANSWER) is not None:
+            return
+        await impl(state, params)
+    except BotApiError as exc:
+        state.faults.record(name, exc.code, False, exc.description, params=params.loggable(), via=VIA_ANSWER)
+        return
+    except Exception as exc:
+        log.exception("sandbox: %s (in a webhook answer) failed", name)
+        state.faults.record(name, 500, False, f"sandbox error: {exc!r}", via=VIA_ANSWER)
+        return
+    state.faults.record(name, 200, True, params=params.loggable(), via=VIA_ANSWER)
 
 
 async def download_file(request: Request) -> Response:

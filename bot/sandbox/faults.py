@@ -67,6 +67,7 @@ class CallRecord:
     description: str | None = None
     fault: bool = False
     params: dict[str, Any] = field(default_factory=dict)
+    via: str = "request"  # or "webhook answer": a call the bot made in its answer to a webhook delivery
 
 
 class FaultPlan:
@@ -98,9 +99,9 @@ class FaultPlan:
         self.rules.clear()
 
     def record(self, method: str, status: int, ok: bool, description: str | None = None,
-               fault: bool = False, params: dict[str, Any] | None = None) -> CallRecord:
+               fault: bool = False, params: dict[str, Any] | None = None, via: str = "request") -> CallRecord:
         rec = CallRecord(next(self._seq), time.time(), method, status, ok, description, fault,
-                         _summarise(params or {}))
+                         _summarise(params or {}), via)
         self.calls.append(rec)
         return rec
 

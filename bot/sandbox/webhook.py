@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from typing import Any
 
@@ -83,13 +84,17 @@ class WebhookDispatcher:
         attempt = 0
         try:
             while state.webhook.url and self._client is not None:
-                error = await self._post(entry.update)
+                error, answer = await self._post(entry.update)
                 state.webhook.deliveries.append({
                     "update_id": entry.update_id, "attempt": attempt + 1, "time": state.now(),
                     "url": state.webhook.url, "error": error,
                 })
                 if error is None:
                     state.drop_delivered(entry)
+                    if answer is not None:
+                        from .botapi import run_webhook_answer  # botapi imports this module
+
+                        await run_webhook_answer(state, answer)
                     return
                 state.webhook.last_error_date = state.now()
                 state.webhook.last_error_message = error
@@ -103,8 +108,10 @@ class WebhookDispatcher:
                 self._busy_chats.discard(chat)
             self._wake.set()
 
-    async def _post(self, update: dict[str, Any]) -> str | None:
-        """One delivery attempt; None on success, else Telegram's wording of the failure."""
+    async def _post(self, update: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:
+        """One delivery attempt: None on success, else Telegram's wording of the failure; and
+        the Bot API call the bot put in a successful answer, if any (a JSON object with
+        "method", which Telegram runs as if the bot had called it)."""
         headers = {}
         if self.state.webhook.secret_token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = self.state.webhook.secret_token
@@ -112,16 +119,21 @@ class WebhookDispatcher:
         try:
             async with self._client.post(self.state.webhook.url, json=update, headers=headers) as response:
                 status, reason = response.status, response.reason
-                await response.read()
+                body = await response.read()
+                json_answer = response.content_type == "application/json"
         except asyncio.TimeoutError:
-            return "Read timeout expired"
+            return "Read timeout expired", None
         except aiohttp.ClientConnectorError:
-            return "Connection refused"
+            return "Connection refused", None
         except aiohttp.ClientError as exc:
-            return f"Connection error: {exc.__class__.__name__}"
-        if 200 <= status < 300:
-            return None
-        return f"Wrong response from the webhook: {status} {reason}"
+            return f"Connection error: {exc.__class__.__name__}", None
+        if not 200 <= status < 300:
+            return f"Wrong response from the webhook: {status} {reason}", None
+        answer = None
+        if json_answer and body:
+            with contextlib.suppress(ValueError):
+                answer = json.loads(body)
+        return None, answer if isinstance(answer, dict) and "method" in answer else None
 
 
 def dispatcher_for(state: SandboxState) -> WebhookDispatcher:

@@ -57,22 +57,25 @@ class Balancer:
         start = self._turn % len(workers)
         return workers[start:] + workers[:start]
 
-    async def _post(self, worker: str, body: bytes, headers: dict) -> int:
+    async def _post(self, worker: str, body: bytes, headers: dict) -> Response:
+        """The worker's answer (status, body, content type), as a proxy relays it; 0 when the
+        connection failed."""
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=15)
         try:
             response = await self._client.post(f"{worker}/telegram/webhook", content=body, headers=headers)
         except httpx.TransportError:
-            return 0
-        return response.status_code
+            return Response(status_code=0)
+        return Response(response.content, status_code=response.status_code,
+                        media_type=response.headers.get("content-type"))
 
-    async def _first_taker(self, body: bytes, headers: dict) -> int:
-        status = 502
+    async def _first_taker(self, body: bytes, headers: dict) -> Response:
+        answer = Response(status_code=502)
         for worker in self._order():
-            status = await self._post(worker, body, headers) or 502
-            if status != 502:
-                return status
-        return status
+            answer = await self._post(worker, body, headers)
+            if answer.status_code not in (0, 502):
+                return answer
+        return Response(status_code=502) if answer.status_code == 0 else answer
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -83,20 +86,21 @@ class Balancer:
         headers["content-type"] = "application/json"
         if self.mode == "duplicate" and len(self.workers) > 1:
             first, second = self._order()[:2]
-            statuses = await asyncio.gather(self._post(first, body, headers), self._post(second, body, headers))
-            status = 200 if any(200 <= s < 300 for s in statuses) else 502
+            answers = await asyncio.gather(self._post(first, body, headers), self._post(second, body, headers))
+            taken = [answer for answer in answers if 200 <= answer.status_code < 300]
+            answer = taken[0] if taken else Response(status_code=502)
         elif self.mode == "early_ack":
             task = asyncio.create_task(self._deliver_anyhow(body, headers))
             self._background.add(task)
             task.add_done_callback(self._background.discard)
-            status = 200
+            answer = Response(status_code=200)
         else:
-            status = await self._first_taker(body, headers)
-        await Response(status_code=status)(scope, receive, send)
+            answer = await self._first_taker(body, headers)
+        await answer(scope, receive, send)
 
     async def _deliver_anyhow(self, body: bytes, headers: dict) -> None:
         for _ in range(300):
-            if 200 <= await self._first_taker(body, headers) < 300:
+            if 200 <= (await self._first_taker(body, headers)).status_code < 300:
                 return
             await asyncio.sleep(0.2)
 

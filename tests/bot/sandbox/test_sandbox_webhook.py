@@ -1,5 +1,6 @@
 """Webhook mode: the sandbox POSTs updates to the bot like Telegram does, with the secret header,
-retries on failure, keeps each chat's order and respects max_connections."""
+retries on failure, keeps each chat's order and respects max_connections, and runs a Bot API
+call the bot puts in its answer."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram.error import Conflict
 
@@ -18,8 +19,10 @@ from telegram.error import Conflict
 class Receiver:
     """A bot-side webhook endpoint that records what it gets and answers a scripted status."""
 
-    def __init__(self, statuses: list[int] | None = None, delay: float = 0.0) -> None:
+    def __init__(self, statuses: list[int] | None = None, delay: float = 0.0,
+                 answers: list[dict] | None = None) -> None:
         self.statuses = list(statuses or [])
+        self.answers = list(answers or [])  # JSON bodies to answer with, in turn
         self.delay = delay
         self.received: list[tuple[dict, dict]] = []  # (headers, update)
         self.in_flight = 0
@@ -37,6 +40,9 @@ class Receiver:
             self.in_flight -= 1
             self.received.append((dict(request.headers), update))
             status = self.statuses.pop(0) if self.statuses else 200
+            answer = self.answers.pop(0) if self.answers else None
+        if answer is not None:
+            return JSONResponse(answer, status_code=status)
         return Response(status_code=status)
 
     def app(self) -> Starlette:
@@ -120,3 +126,22 @@ async def test_drop_pending_updates(sandbox, bot):
     await sandbox.client.send_text(user, "old")
     await bot.delete_webhook(drop_pending_updates=True)
     assert await bot.get_updates(timeout=0) == ()
+
+
+async def test_a_call_in_the_webhook_answer_is_run_as_telegram_runs_it(sandbox, bot, serve_app):
+    """A Bot API call in the bot's answer to a delivery is run and logged as such; one Telegram
+    refuses is logged with its error, nothing reaches the bot, and both updates count delivered.
+    An answer that is not a call ({"ok": true}) is only an answer."""
+    user = await sandbox.client.create_user()
+    receiver = Receiver(answers=[{"method": "sendMessage", "chat_id": user["id"], "text": "answered in the response"},
+                                 {"method": "sendMessage", "chat_id": user["id"]},  # no text: refused
+                                 {"ok": True}])
+    with serve_app(receiver.app()) as hook_url:
+        await bot.set_webhook(f"{hook_url}/hook")
+        for text in ("one", "two", "three"):
+            await sandbox.client.send_text(user, text)
+        await eventually(lambda: len(sandbox.state.webhook.deliveries) == 3 and not sandbox.state.pending)
+    calls = await sandbox.client.calls("sendMessage")
+    assert [(c["status"], c["via"]) for c in calls] == [(200, "webhook answer"), (400, "webhook answer")]
+    assert [m["text"] for m in await sandbox.client.bot_messages(user["id"])] == ["answered in the response"]
+    assert [d["error"] for d in sandbox.state.webhook.deliveries] == [None, None, None]
