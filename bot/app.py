@@ -44,7 +44,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 # A worker holding a reporter's newer update looks this often whether the older ones it waits
 # for have arrived and been applied (for at most HARMWATCH_ORDER_WAIT seconds: _wait_for_older).
 ORDER_WAIT = 0.05
-ORDER_LOOKS = 3  # waits for older updates, the last two only if one came between a wait and the lock
+ORDER_LOOKS = 4  # tries under the lock; before each try but the first, a wait for older updates
 UPDATES_AT_ONCE = 12
 CALLBACK_PATIENCE = 5.0  # Telegram lets a button press be answered for some 15 s
 COMMANDS = ("new", "status", "cancel", "language", "privacy", "forget", "help")
@@ -181,18 +181,22 @@ class ReporterBot:
         except TelegramError as error:  # cosmetic: the menu stays as it was
             log.warning("Command menus not set: %s", type(error).__name__)
 
-    async def process(self, update: Update) -> None:
+    async def process(self, update: Update) -> dict | None:
         """One update, in order among its reporter's; raises when it could not be committed, so
-        that it is not acknowledged and Telegram delivers it again."""
+        that it is not acknowledged and Telegram delivers it again. In webhook mode, returns the
+        answer to a button press as a Bot API call for the webhook's response (see `_answer`)."""
         try:
-            outcome = await self._process(update)
+            handled = await self._process(update)
         except BaseException:
             metrics.update_handled("failed")
             raise
-        if outcome is not None:
-            metrics.update_handled(outcome)
+        if handled is None:
+            return None
+        outcome, answer = handled
+        metrics.update_handled(outcome)
+        return answer
 
-    async def _process(self, update: Update) -> str | None:
+    async def _process(self, update: Update) -> tuple[str, dict | None] | None:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:  # recorded all the same: others wait for every id (_wait_for_older)
             async with self.db.transaction() as session:
@@ -201,17 +205,17 @@ class ReporterBot:
         if chat.type != ChatType.PRIVATE:
             async with self.turns.turn(chat.id, update.update_id):
                 await self._from_group(update, chat.id, normalise_language(user.language_code))
-            return "group"
+            return "group", None
         # The arrival is recorded first of all, so that a worker holding this reporter's next
-        # update sees this one as early as possible and lets it go first.
+        # update sees this one as early as possible and lets it go first. Whether an older one
+        # is in flight is asked under the reporter's lock (_apply): mostly none is, and then
+        # the update is applied with no wait and no query more.
         key = lookup_key(self.settings, user.id)
         gaps = not self.polling and self.settings.order_gap_wait > 0
         async with self.db.transaction() as session:
             fresh = await messaging.arrive(session, update.update_id, reporter_key=key)
-            behind = fresh and not gaps and await messaging.earlier_in_flight(
-                session, update.update_id, reporter_key=key)  # mostly not: then no wait at all
         for look in range(ORDER_LOOKS):
-            if fresh and (behind or gaps or look > 0):
+            if fresh and (gaps or look > 0):
                 await self._wait_for_older(update.update_id, key, user.id)
             async with self.turns.turn(chat.id, update.update_id), self._slots:
                 handled = await self._apply(update, chat, user, key, fresh, recheck=look < ORDER_LOOKS - 1)
@@ -262,10 +266,12 @@ class ReporterBot:
                 return
             await asyncio.sleep(ORDER_WAIT)
 
-    async def _apply(self, update: Update, chat, user, key: str, fresh: bool, *, recheck: bool) -> str | None:
+    async def _apply(self, update: Update, chat, user, key: str, fresh: bool, *,
+                     recheck: bool) -> tuple[str, dict | None] | None:
         """Apply the update under the reporter's row lock: "applied", or "duplicate" for one
-        delivered again or applied elsewhere; None (nothing done) when, with `recheck`, an older
-        update of the reporter arrived between the wait and the lock."""
+        delivered again or applied elsewhere, with the webhook's answer (see `_answer`); None
+        (nothing done) when, with `recheck`, an older update of the reporter arrived between the
+        wait and the lock."""
         lang = normalise_language(user.language_code)
         received = await self._receive_file(update, user.id) if fresh else None
         outcome = leased = None
@@ -284,15 +290,16 @@ class ReporterBot:
                 if update.message is not None and not reporter.forgotten:  # for a clean-up later
                     await chat_log.record(session, reporter.id, update.message.message_id, from_bot=False,
                                           sent_at=update.message.date)
-                await owe(session, self.sender.cipher, reporter_id=reporter.id, chat_id=chat.id,
-                          update_id=update.update_id, replies=outcome.replies, lang=reporter.lang)
-                leased = await self.sender.lease_with(session, reporter.id) if outcome.replies else None
+                written = await owe(session, self.sender.cipher, reporter_id=reporter.id, chat_id=chat.id,
+                                    update_id=update.update_id, replies=outcome.replies, lang=reporter.lang)
+                leased = await self.sender.lease_with(session, reporter.id, written)
         if reporter is not None:
             self.sender.kick(reporter.id, leased=leased)
+        answer = None
         if outcome is not None and update.callback_query is not None:
-            self._answer(reporter.id, update.callback_query,
-                         native_digits(outcome.toast, reporter.lang) if outcome.toast else None)
-        return "duplicate" if outcome is None else "applied"
+            answer = self._answer(reporter.id, update.callback_query,
+                                  native_digits(outcome.toast, reporter.lang) if outcome.toast else None)
+        return ("duplicate" if outcome is None else "applied"), answer
 
     async def _outcome(self, session, update: Update, reporter, received) -> Outcome:
         if not reporters.note_update(reporter, update.update_id):
@@ -331,14 +338,24 @@ class ReporterBot:
             self._in_background(self.application.bot.send_message(
                 chat_id, _("Please write to me in a private chat."), protect_content=True, rate_limit_args=ONCE))
 
-    def _answer(self, reporter_id: int, query: CallbackQuery, toast: str | None) -> None:
-        """Best-effort, after the edit it belongs with (the spinner stops as the message
-        changes): a failed answer never holds up the edit and the next question."""
+    def _answer(self, reporter_id: int, query: CallbackQuery, toast: str | None) -> dict | None:
+        """Stop the button's spinner, best-effort: a failed answer never holds up the edit and
+        the next question. In webhook mode the answer rides on the webhook's response, which
+        Telegram runs as a call (no request of its own, no result either: best-effort is all
+        it can be); the spinner then stops a moment before the message changes. In polling
+        mode it is a call of its own, after the edit it belongs with; so it is too behind
+        something that acknowledges updates early (HARMWATCH_ORDER_GAP_WAIT is set for those),
+        which would drop the answer."""
+        if not self.polling and not self.settings.order_gap_wait:
+            return {"method": "answerCallbackQuery", "callback_query_id": query.id,
+                    **({"text": toast} if toast else {})}
+
         async def answer() -> None:
             await self.sender.settled(reporter_id, CALLBACK_PATIENCE)
             await self.application.bot.answer_callback_query(query.id, text=toast, rate_limit_args=ONCE)
 
         self._in_background(answer())
+        return None
 
     def keep(self, task: asyncio.Future) -> None:
         """Hold on to an update still being processed after its webhook request gave up."""

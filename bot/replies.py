@@ -43,12 +43,14 @@ DELETE_WINDOW = 48 * 3600 - 300
 
 
 async def owe(session, cipher: ChatIdCipher, *, reporter_id: int, chat_id: int, update_id: int | None,
-              replies: list[Reply], lang: str = "en") -> None:
-    """Record the replies of one update, in the caller's transaction, in the reporter's digits."""
+              replies: list[Reply], lang: str = "en") -> list[int]:
+    """Record the replies of one update, in the caller's transaction, in the reporter's digits;
+    returns their ids, in order."""
     chat_id_enc = cipher.encrypt(chat_id) if replies else None
+    rows = []
     for reply in map(lambda r: localised(r, lang), replies):
         replaced = [[reply.replaces, 0]] if reply.replaces and reply.replaces != reply.edit_message_id else None
-        session.add(OutgoingReply(
+        rows.append(OutgoingReply(
             reporter_id=reporter_id, update_id=update_id, chat_id_enc=chat_id_enc, text=reply.text,
             keyboard=reply.keyboard.to_dict() if reply.keyboard is not None else None,
             edit_message_id=reply.edit_message_id,
@@ -56,7 +58,9 @@ async def owe(session, cipher: ChatIdCipher, *, reporter_id: int, chat_id: int, 
             delete_ids=reply.delete_ids if reply.cleanup else replaced,
             tally={"deleted": 0, "too_old": 0, "gone": 0} if reply.cleanup else None,
         ))
+    session.add_all(rows)
     await session.flush()
+    return [row.id for row in rows]
 
 
 class ReplySender:
@@ -68,26 +72,26 @@ class ReplySender:
         self.lease = timedelta(seconds=bot.settings.reply_lease)
         self._drains: dict[int, asyncio.Task] = {}
         self._again: set[int] = set()
-        # A reporter's first reply, leased in the transaction that wrote it (see `lease_with`).
-        self._handed: dict[int, sa.Row] = {}
+        # A reporter's replies, leased in the transaction that wrote them (see `lease_with`).
+        self._handed: dict[int, list[sa.Row]] = {}
         self._stopping = asyncio.Event()
         self._slots = asyncio.Semaphore(SENDS_AT_ONCE)
 
-    async def lease_with(self, session, reporter_id: int) -> sa.Row | None:
-        """In the transaction that wrote a reporter's replies: lease their first one, to be
-        handed to `kick` after the commit, so that the send needs no transaction of its own
-        before it. Only when no drain of this reporter is running (it would find the row
-        leased and stop); a lease that never reaches a drain (a crash) runs out, and any worker
-        takes the row again."""
-        if reporter_id in self._drains or reporter_id in self._handed:
+    async def lease_with(self, session, reporter_id: int, written: list[int]) -> list[sa.Row] | None:
+        """In the transaction that wrote a reporter's replies (`written`, their ids): lease them,
+        to be handed to `kick` after the commit, so that their sends need no transaction before
+        them. Only when no drain of this reporter is running (it would find the rows leased and
+        stop) and no older reply of theirs is unsent; a lease that never reaches a drain (a
+        crash) runs out, and any worker takes the rows again."""
+        if not written or reporter_id in self._drains or reporter_id in self._handed:
             return None
-        return await delivery.lease_next(session, OutgoingReply, reporter_id=reporter_id, lease=self.lease)
+        return await delivery.lease_written(session, reporter_id, written[0], written[-1], lease=self.lease) or None
 
-    def kick(self, reporter_id: int, *, leased: sa.Row | None = None) -> None:
+    def kick(self, reporter_id: int, *, leased: list[sa.Row] | None = None) -> None:
         """Send what this reporter is owed, now, in the background (starting with `leased`,
         already leased by the caller's committed transaction)."""
-        if leased is not None:
-            self._handed[reporter_id] = leased
+        if leased:
+            self._handed[reporter_id] = list(leased)
         if reporter_id in self._drains:
             self._again.add(reporter_id)  # rows written while draining: look once more
             return
@@ -112,63 +116,64 @@ class ReplySender:
         return len(self._drains)
 
     async def _drain(self, reporter_id: int) -> None:
-        sent: Sent | None = None  # the reply just sent, marked with the next lease
+        sent: list[Sent] = []  # replies sent, their marks not committed yet (see _send_next)
         try:
             while True:
                 async with self._slots:
                     step = await self._send_next(reporter_id, sent)
-                sent = step if isinstance(step, Sent) else None
+                sent = step if isinstance(step, list) else []
                 if step is False:
                     break
         except asyncio.CancelledError:
             raise
         except Exception as error:  # the database went away: the sweeper tries again later
+            self._handed.pop(reporter_id, None)  # leased: taken again once their lease runs out
             log.warning("Replies of reporter %s wait: %s", reporter_id, type(error).__name__)
         finally:
-            if sent is not None:  # stopped between a send and its mark
-                await sent.mark_patiently(self.bot.db)
+            for done in sent:  # stopped between a send and its mark
+                await done.mark_patiently(self.bot.db)
 
-    async def _send_next(self, reporter_id: int, sent: Sent | None = None) -> bool | Sent:
-        """Lease and send the reporter's oldest reply. Returns False when there is nothing to
-        send now, True when a row was settled here, or (row id, outcome) for the row just sent:
-        the caller passes it to the next call, whose short transaction marks it and leases the
-        next row (one database round trip per reply, not two; the mark is still committed before
-        the next Bot API call, and if that transaction fails the mark is retried on its own)."""
+    async def _send_next(self, reporter_id: int, sent: list[Sent]) -> bool | list[Sent]:
+        """Send the reporter's next reply: the next one handed over with its lease, or else the
+        oldest, leased here. `sent` are the replies sent before it whose marks are not committed
+        yet: they are marked in the transaction that leases the next row (one round trip per
+        reply, not two), and always before the next Bot API call, except when all of them are
+        edits: an edit sent again after a crash changes nothing (Telegram answers "not
+        modified"), so the edit of the tapped question and the next question go out with no
+        transaction between them. Returns False when there is nothing to send now, True when
+        the replies so far are settled, or the replies sent and not yet marked."""
         db = self.bot.db
-        row = self._handed.pop(reporter_id, None)
-        if row is not None and sent is not None:  # not expected: a handed row starts a drain
-            await sent.mark_patiently(db)
-            sent = None
+        row = self._next_handed(reporter_id)
         chat_id, dropped = self._destination(row) if row is not None else (None, None)
-        if row is None or dropped:
-            try:
-                async with db.transaction() as session:
-                    if sent is not None:
-                        await sent.mark(session)
+        must_mark = any(not done.repeatable for done in sent) or (row is not None and row.kind in CLEANUPS)
+        if row is None or dropped or (sent and must_mark):
+            async with db.transaction() as session:
+                for done in sent:
+                    await done.mark(session)
+                if row is None:
+                    row = await delivery.lease_next(session, OutgoingReply, reporter_id=reporter_id,
+                                                    lease=self.lease)
                     if row is None:
-                        row = await delivery.lease_next(session, OutgoingReply, reporter_id=reporter_id,
-                                                        lease=self.lease)
-                        if row is None:
-                            return False
-                        chat_id, dropped = self._destination(row)
-                    if dropped:
-                        await delivery.finish(session, OutgoingReply, row.id, outcome=dropped)
-                        metrics.reply_failed(dropped)
-                        return True
-            except Exception:
-                if sent is not None:
-                    await sent.mark_patiently(db)
-                raise
+                        return False
+                    chat_id, dropped = self._destination(row)
+                if dropped:
+                    await delivery.finish(session, OutgoingReply, row.id, outcome=dropped)
+                    metrics.reply_failed(dropped)
+                    return True
+            sent = []
         if row.kind in CLEANUPS:
             return await self._clean(row, chat_id)
         try:
-            sent = await self._call(row, chat_id)
+            message = await self._call(row, chat_id)
             outcome = "sent"
         except TelegramError as error:
             failure = classify(error, row.attempts)
             async with db.transaction() as session:
+                for done in sent:
+                    await done.mark(session)
                 if failure.unreachable:
                     log.info("Reporter %s blocked the bot; their replies are dropped", reporter_id)
+                    self._handed.pop(reporter_id, None)
                     await delivery.give_up_on_reporter(session, reporter_id)
                     metrics.reply_failed("unreachable")
                     return False
@@ -176,6 +181,9 @@ class ReplySender:
                     log.warning("Reply %s not sent (%s, attempt %d); again in %.1f s", row.id,
                                 type(error).__name__, row.attempts, failure.retry_in)
                     await delivery.postpone(session, OutgoingReply, row.id, seconds=failure.retry_in)
+                    # The rest waits behind it (only the oldest unsent row is ever leased).
+                    await delivery.release(session, OutgoingReply,
+                                           [later.id for later in self._handed.pop(reporter_id, [])])
                     metrics.reply_failed("retry")
                     return False
                 if row.edit_message_id and isinstance(error, BadRequest):
@@ -186,13 +194,24 @@ class ReplySender:
                     metrics.reply_failed("rejected")
                 await delivery.finish(session, OutgoingReply, row.id, outcome=outcome)
             return True
-        noted = None if row.edit_message_id else sent  # an edit makes no new message
-        done = Sent(row.id, outcome, row.reporter_id, noted, question=row.kind == "question")
+        noted = None if row.edit_message_id else message  # an edit makes no new message
+        done = Sent(row.id, outcome, row.reporter_id, noted, question=row.kind == "question",
+                    repeatable=bool(row.edit_message_id))
         if noted is not None and row.delete_ids:  # the older copy goes once this one is marked
-            await done.mark_patiently(db)
+            for marked in (*sent, done):
+                await marked.mark_patiently(db)
             await self._retire(row, chat_id)
             return True
-        return done
+        return [*sent, done]
+
+    def _next_handed(self, reporter_id: int) -> sa.Row | None:
+        handed = self._handed.get(reporter_id)
+        if not handed:
+            return None
+        row = handed.pop(0)
+        if not handed:
+            del self._handed[reporter_id]
+        return row
 
     def _destination(self, row: sa.Row) -> tuple[int | None, str | None]:
         """The chat a reply goes to, and why it is dropped instead: "unreachable" (nobody to
@@ -320,6 +339,7 @@ class Sent:
     reporter_id: int
     message: Message | None
     question: bool = False
+    repeatable: bool = False  # an edit: sending it again changes nothing
 
     async def mark(self, session) -> None:
         await delivery.finish(session, OutgoingReply, self.row_id, outcome=self.outcome)

@@ -66,7 +66,8 @@ async def webhook(request: Request, x_telegram_bot_api_secret_token: str | None 
     if error is not None:  # logged without the update: it holds names and ids
         log.warning("Update %s not committed: %s", update.update_id, type(error).__name__)
         return JSONResponse({"ok": False, "error": "not processed"}, status_code=500)
-    return {"ok": True}
+    # A Bot API call in the answer (a button press's answer) is run by Telegram: a request saved.
+    return processing.result() or {"ok": True}
 
 
 def install(app: FastAPI, settings: Settings) -> None:

@@ -62,8 +62,42 @@ async def _lease_head(session: AsyncSession, model: Outgoing, reporter_id: int, 
     return claimed.first()
 
 
+async def lease_written(session: AsyncSession, reporter_id: int, first: int, last: int, *,
+                        lease: timedelta = LEASE) -> list:
+    """In the transaction that wrote a reporter's replies `first`..`last`: lease them all, in
+    one statement, unless an older reply of the reporter is still unsent (then it goes first and
+    these wait their turn: none is leased). Nobody else can lease rows not yet committed, so the
+    sender holds the whole run and sends it with no transaction before each call."""
+    now = utcnow()
+    leased = await session.execute(_lease_written_statement(), {"reporter": reporter_id, "first": first,
+                                                                 "last": last, "until": now + lease})
+    return sorted(leased.all(), key=lambda row: row.id)
+
+
+async def release(session: AsyncSession, model: Outgoing, row_ids: list[int]) -> None:
+    """Give leased rows back (due now): a sender stopped before it reached them."""
+    if row_ids:
+        table = model.__table__
+        await session.execute(sa.update(table).where(table.c.id.in_(row_ids), table.c.sent_at.is_(None))
+                              .values(due_at=None))
+
+
 # The statements a busy bot runs several times per update are built once, with bound
 # parameters: building one costs more CPU than PostgreSQL spends running it (py-spy).
+
+@functools.cache
+def _lease_written_statement() -> sa.Update:
+    table = OutgoingReply.__table__
+    earlier = table.alias("earlier")
+    older_unsent = sa.exists().where(earlier.c.reporter_id == sa.bindparam("reporter"), earlier.c.sent_at.is_(None),
+                                     earlier.c.id < sa.bindparam("first"))
+    return (sa.update(table)
+            .where(table.c.reporter_id == sa.bindparam("reporter"), table.c.id.between(sa.bindparam("first"),
+                                                                                        sa.bindparam("last")),
+                   table.c.sent_at.is_(None), ~older_unsent)
+            .values(due_at=sa.bindparam("until", type_=table.c.due_at.type), attempts=table.c.attempts + 1)
+            .returning(*table.c))
+
 
 @functools.cache
 def _lease_head_statement(table: sa.Table) -> sa.Update:

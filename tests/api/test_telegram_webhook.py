@@ -62,6 +62,22 @@ async def test_webhook_mode_answers_through_telegram(telegram, webhook_server, d
     assert await _count(database_url, ProcessedUpdate) == 3
 
 
+async def test_a_button_press_is_answered_in_the_webhook_response(telegram, webhook_server):
+    """In webhook mode the answer to a button press rides on the webhook's response: the spinner
+    stops, and the bot makes no answerCallbackQuery request of its own."""
+    async with SandboxClient(telegram) as client:
+        for _ in range(100):
+            if (await client.webhook()).get("url"):
+                break
+            await asyncio.sleep(0.1)
+        chatter = await Chatter.create(client)
+        await chatter.say("/start")
+        pressed = await client.press_button(chatter.user, "Civilians harmed")
+        assert await client.callback_answer(pressed) is not None
+        answers = await client.calls("answerCallbackQuery")
+    assert [(c["status"], c["via"]) for c in answers] == [(200, "webhook answer")]
+
+
 @pytest.mark.parametrize("secret", [None, "wrong-secret"])
 async def test_forged_webhook_gets_401_and_stores_nothing(webhook_server, database_url, secret):
     update = {"update_id": 999001, "message": {"message_id": 1, "date": 1700000000, "text": "/start",

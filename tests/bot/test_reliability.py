@@ -70,6 +70,44 @@ async def test_a_failed_button_answer_stops_neither_the_edit_nor_the_next_questi
     assert [c["status"] for c in await sandbox.client.calls("answerCallbackQuery")] == [500]
 
 
+async def test_an_updates_replies_are_leased_with_it_and_sent_with_no_transaction_between(chatter, database):
+    """A tap owes two replies (the tapped question's edit, then the next question): both are
+    leased in the update's own transaction, and the edit (harmless to send again) is marked
+    with the question after both went out; the one lease after them finds nothing more."""
+    await chatter.say("/start")
+    await chatter.tap("Civilians harmed")
+    leases = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("UPDATE replies SET due_at"):
+            leases.append(statement)
+
+    sa.event.listen(database.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        reply = await chatter.tap("Air or drone strike")
+    finally:
+        sa.event.remove(database.engine.sync_engine, "before_cursor_execute", note)
+    assert chatter.buttons(reply)  # the next question
+    edit, question = (await _settled(database))[-2:]
+    assert edit.edit_message_id is not None and question.edit_message_id is None
+    assert [edit.attempts, edit.outcome, question.attempts, question.outcome] == [1, "sent", 1, "sent"]
+    assert len(leases) == 2  # the update's run, then the look for more (was one per reply, and one more)
+
+
+async def test_a_question_failing_after_its_edit_went_out_marks_the_edit_and_waits(sandbox, chatter, database):
+    """The edit went out, the next question met a 500: the edit is marked in the failure's own
+    transaction (never sent again), the question waits and goes once, later."""
+    await chatter.say("/start")
+    await chatter.tap("Civilians harmed")
+    await sandbox.client.inject_faults("sendMessage", count=1, status=500)
+    reply = await chatter.tap("Air or drone strike")
+    assert chatter.buttons(reply)
+    edit, question = (await _settled(database))[-2:]
+    assert [edit.attempts, edit.outcome, question.attempts, question.outcome] == [1, "sent", 2, "sent"]
+    assert len(await sandbox.client.calls("editMessageText")) == 1
+    assert [c["status"] for c in await sandbox.client.calls("sendMessage")][-2:] == [500, 200]
+
+
 async def test_one_reporter_waiting_out_a_429_does_not_delay_another(sandbox, reporter_bot, database):
     waiting = await Chatter.create(sandbox.client)
     await sandbox.client.inject_faults("sendMessage", count=1, status=429, retry_after=60)
