@@ -1,9 +1,11 @@
 """N simulated reporters completing harm reports at once through the sandbox, on PostgreSQL,
 with the bot in polling and in webhook mode; in the same run, a bare python-telegram-bot echo
-bot through the same sandbox. Prints updates/s for each and the ratio (goal: >= 0.5), and
-checks that every report was persisted.
+bot through a sandbox of its own. The three run side by side and are driven in turns, round
+after round (the first round warms up and is not counted), so that a machine whose speed drifts
+during the run weighs on all three alike. Prints updates/s for each round and the medians, the
+ratio (goal: >= 0.5), and checks that every report was persisted.
 
-    python benchmarks/bot_throughput.py [--reporters 200]
+    python benchmarks/bot_throughput.py [--reporters 50] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -99,36 +103,37 @@ async def wait_for_polling(sandbox: str) -> None:
     raise RuntimeError("the bot never polled")
 
 
-def polling_mode(url: str, reporters: int) -> tuple[int, float]:
+async def wait_for_webhook(sandbox: str) -> None:
+    async with SandboxClient(sandbox) as client:
+        for _ in range(600):
+            if (await client.webhook()).get("url"):
+                return
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the bot never set its webhook")
+
+
+@contextmanager
+def polling_bot(url: str) -> Iterator[str]:
+    """`harmwatch bot` (long polling) on database `url`, behind its own sandbox: yields the sandbox."""
     with serve_in_thread(create_sandbox_app(SandboxState(token=TOKEN))) as sandbox, \
             process("-m", "harmwatch.cli", "bot", HARMWATCH_DATABASE_URL=url, HARMWATCH_TELEGRAM_TOKEN=TOKEN,
                     HARMWATCH_TELEGRAM_API_URL=sandbox, HARMWATCH_SECRET_KEY="benchmark-secret-key-0123",
                     HARMWATCH_MEDIA_DIR=tempfile.mkdtemp()):
-
-        async def run() -> tuple[int, float]:
-            await wait_for_polling(sandbox)
-            return await drive(sandbox, reporters, SCRIPT)
-
-        return asyncio.run(run())
+        asyncio.run(wait_for_polling(sandbox))
+        yield sandbox
 
 
-def webhook_mode(url: str, reporters: int) -> tuple[int, float]:
+@contextmanager
+def webhook_bot(url: str) -> Iterator[str]:
+    """`harmwatch serve` in webhook mode on database `url`, behind its own sandbox."""
     from tests.live import free_port, serve
 
     with serve_in_thread(create_sandbox_app(SandboxState(token=TOKEN))) as sandbox:
         port = free_port()
         with serve(url, Path(tempfile.mkdtemp()), port=port, telegram_token=TOKEN, telegram_api_url=sandbox,
                    telegram_webhook_url=f"http://127.0.0.1:{port}/telegram/webhook"):
-
-            async def run() -> tuple[int, float]:
-                async with SandboxClient(sandbox) as client:
-                    for _ in range(200):
-                        if (await client.webhook()).get("url"):
-                            break
-                        await asyncio.sleep(0.1)
-                return await drive(sandbox, reporters, SCRIPT)
-
-            return asyncio.run(run())
+            asyncio.run(wait_for_webhook(sandbox))
+            yield sandbox
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -143,41 +148,55 @@ def run_echo_bot(sandbox: str) -> None:
     application.run_polling(timeout=10)
 
 
-def echo_mode(reporters: int) -> tuple[int, float]:
-    """The same number of updates, each answered by the echo bot in its own process."""
+@contextmanager
+def echo_bot() -> Iterator[str]:
+    """The echo bot in its own process, behind its own sandbox."""
     with serve_in_thread(create_sandbox_app(SandboxState(token=TOKEN))) as sandbox, \
             process(__file__, "--echo-bot", sandbox):
+        asyncio.run(wait_for_polling(sandbox))
+        yield sandbox
 
-        async def run() -> tuple[int, float]:
-            await wait_for_polling(sandbox)
-            return await drive(sandbox, reporters, [("say", f"message {n}") for n in range(len(SCRIPT))])
 
-        return asyncio.run(run())
+ECHO_SCRIPT = [("say", f"message {n}") for n in range(len(SCRIPT))]  # as many updates as a report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reporters", type=int, default=200)
+    parser.add_argument("--reporters", type=int, default=50, help="reporters at once, in each round")
+    parser.add_argument("--rounds", type=int, default=5, help="measured rounds (after one warm-up round)")
     parser.add_argument("--echo-bot", metavar="SANDBOX_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.echo_bot:
         run_echo_bot(args.echo_bot)
         return
-    with scratch_database("harmwatch_bench_bot") as url:
-        polled, polled_s = polling_mode(url, args.reporters)
-        polled_reports = asyncio.run(count_reports(url))
-        hooked, hooked_s = webhook_mode(url, args.reporters)
-        hooked_reports = asyncio.run(count_reports(url))
-    echoed, echo_s = echo_mode(args.reporters)
-    rates = {"polling": polled / polled_s, "webhook": hooked / hooked_s, "echo": echoed / echo_s}
-    print(f"reporters: {args.reporters}, updates per reporter: {len(SCRIPT)}")
-    print(f"harmwatch, polling:  {polled} updates in {polled_s:6.1f} s = {rates['polling']:7.1f} updates/s, "
-          f"reports persisted {polled_reports}/{args.reporters}")
-    print(f"harmwatch, webhook:  {hooked} updates in {hooked_s:6.1f} s = {rates['webhook']:7.1f} updates/s, "
-          f"reports persisted {hooked_reports}/{args.reporters}")
-    print(f"bare PTB echo bot:   {echoed} updates in {echo_s:6.1f} s = {rates['echo']:7.1f} updates/s")
-    print(f"ratio (polling / echo): {rates['polling'] / rates['echo']:.2f}")
-    print(f"ratio: {min(rates['polling'], rates['webhook']) / rates['echo']:.2f}")
+    modes = ("echo", "polling", "webhook")
+    rates: dict[str, list[float]] = {mode: [] for mode in modes}
+    with scratch_database("harmwatch_bench_bot") as polled_url, \
+            scratch_database("harmwatch_bench_hook") as hooked_url, echo_bot() as echo_sandbox, \
+            polling_bot(polled_url) as polled_sandbox, webhook_bot(hooked_url) as hooked_sandbox:
+        sandboxes = {"echo": echo_sandbox, "polling": polled_sandbox, "webhook": hooked_sandbox}
+        for round_ in range(args.rounds + 1):  # round 0 warms up (connections, caches) and is not counted
+            # Each round drives the three bots one after another, in a rotating order, so that a
+            # machine getting faster or slower during the run weighs on all three alike.
+            for mode in modes[round_ % 3:] + modes[:round_ % 3]:
+                script = ECHO_SCRIPT if mode == "echo" else SCRIPT
+                updates, seconds = asyncio.run(drive(sandboxes[mode], args.reporters, script))
+                if round_ > 0:
+                    rates[mode].append(updates / seconds)
+        persisted = {"polling": asyncio.run(count_reports(polled_url)),
+                     "webhook": asyncio.run(count_reports(hooked_url))}
+    expected = args.reporters * (args.rounds + 1)
+    median = {mode: statistics.median(values) for mode, values in rates.items()}
+    print(f"reporters: {args.reporters} at once, updates per reporter: {len(SCRIPT)}, "
+          f"rounds: {args.rounds} (+1 warm-up); updates/s per round, then the median")
+    labels = {"polling": "harmwatch, polling:", "webhook": "harmwatch, webhook:", "echo": "bare PTB echo bot:"}
+    for mode in ("polling", "webhook", "echo"):
+        rounds = " ".join(f"{rate:6.1f}" for rate in rates[mode])
+        kept = f", reports persisted {persisted[mode]}/{expected}" if mode in persisted else ""
+        print(f"{labels[mode]:21}{rounds}  median {median[mode]:6.1f}{kept}")
+    print(f"ratio (polling / echo): {median['polling'] / median['echo']:.2f}")
+    print(f"ratio (webhook / echo): {median['webhook'] / median['echo']:.2f}")
+    print(f"ratio: {min(median['polling'], median['webhook']) / median['echo']:.2f}")
 
 
 if __name__ == "__main__":
