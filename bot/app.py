@@ -282,7 +282,8 @@ class ReporterBot:
                 reporter = await reporters.find_reporter(session, self.settings, telegram_user_id=user.id)
             else:
                 reporter = await reporters.get_or_create_reporter(
-                    session, self.settings, telegram_user_id=user.id, chat_id=chat.id, lang=lang)
+                    session, self.settings, telegram_user_id=user.id, chat_id=chat.id, lang=lang,
+                    update_id=update.update_id)
                 if recheck and await messaging.earlier_in_flight(session, update.update_id, reporter_key=key):
                     await session.rollback()  # it came in the meantime: let it go first
                     return None

@@ -31,22 +31,33 @@ async def find_reporter(session: AsyncSession, settings: Settings, *, telegram_u
     return await session.scalar(select(Reporter).where(Reporter.lookup_key == key))
 
 
+UPDATE_ORDER_WINDOW = timedelta(hours=24)
+
+
 async def get_or_create_reporter(
-    session: AsyncSession, settings: Settings, *, telegram_user_id: int, chat_id: int, lang: str
+    session: AsyncSession, settings: Settings, *, telegram_user_id: int, chat_id: int, lang: str,
+    update_id: int | None = None,
 ) -> Reporter:
     """The reporter behind a Telegram user, locked until the caller's transaction ends: the row
     is written first (a row lock on PostgreSQL, the write lock on SQLite) and only then read, so
     two workers handling one reporter take turns and neither loses the other's changes (the
     flood counter, the draft). After /forget the old row has lost its lookup key, so someone who
-    writes again starts afresh, under a new pseudonym, unlinked from before."""
+    writes again starts afresh, under a new pseudonym, unlinked from before. With `update_id`,
+    the same statement notes the update as the reporter's last, unless a newer one was (see
+    note_update, which then only reads what it wrote): one statement per update, not two."""
     key = lookup_key(settings, telegram_user_id)
     now = utcnow()
-    touched = (await session.scalars(_touch(), {"key": key, "now": now},
+    values = {"key": key, "now": now}
+    if update_id is not None:
+        values |= {"update": update_id, "window_start": now - UPDATE_ORDER_WINDOW}
+    touched = (await session.scalars(_touch(update_id is not None), values,
                                      execution_options={"populate_existing": True})).first()
     if touched is not None:
         return touched
     reporter = Reporter(pseudonym=random_pseudonym(), lookup_key=key, lang=lang,
                         chat_id_enc=ChatIdCipher(settings).encrypt(chat_id))
+    if update_id is not None:
+        reporter.last_update_id, reporter.last_update_at = update_id, now
     try:
         async with session.begin_nested():
             session.add(reporter)
@@ -54,19 +65,24 @@ async def get_or_create_reporter(
         if reporter in session:
             session.expunge(reporter)
         return await get_or_create_reporter(session, settings, telegram_user_id=telegram_user_id,
-                                            chat_id=chat_id, lang=lang)
+                                            chat_id=chat_id, lang=lang, update_id=update_id)
     return reporter
 
 
 @functools.cache
-def _touch() -> sa.Update:
+def _touch(noting_update: bool) -> sa.Update:
     """Built once, with bound parameters: it runs for every update (see messaging/delivery.py)."""
-    return (sa.update(Reporter).where(Reporter.lookup_key == sa.bindparam("key"))
-            .values(last_seen_at=sa.bindparam("now", type_=Reporter.__table__.c.last_seen_at.type), unreachable_at=None)
-            .returning(Reporter))
+    table = Reporter.__table__
+    moment = table.c.last_seen_at.type
+    values = {"last_seen_at": sa.bindparam("now", type_=moment), "unreachable_at": None}
+    if noting_update:  # the rule of note_update, in SQL
+        newer = sa.or_(table.c.last_update_id.is_(None), table.c.last_update_at.is_(None),
+                       sa.bindparam("update", type_=table.c.last_update_id.type) >= table.c.last_update_id,
+                       table.c.last_update_at <= sa.bindparam("window_start", type_=moment))
+        values |= {"last_update_id": sa.case((newer, sa.bindparam("update")), else_=table.c.last_update_id),
+                   "last_update_at": sa.case((newer, sa.bindparam("now")), else_=table.c.last_update_at)}
+    return sa.update(Reporter).where(Reporter.lookup_key == sa.bindparam("key")).values(**values).returning(Reporter)
 
-
-UPDATE_ORDER_WINDOW = timedelta(hours=24)
 
 
 def ordering_applies(reporter: Reporter) -> bool:
@@ -84,6 +100,8 @@ def note_update(reporter: Reporter, update_id: int) -> bool:
     """Record that this update is being applied; False (and nothing recorded) when a newer one of
     this reporter was applied already, so updates never apply out of order. Older than a day the
     comparison stops: Telegram's ids restart at random after a week without updates."""
+    if reporter.last_update_id == update_id:  # noted already (get_or_create_reporter)
+        return True
     now = utcnow()
     last_at = reporter.last_update_at
     if last_at is not None and last_at.tzinfo is None:

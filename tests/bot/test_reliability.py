@@ -188,6 +188,37 @@ def test_an_older_update_than_the_last_applied_is_refused():
     assert reporters.note_update(reporter, 106) and reporter.last_update_id == 106
 
 
+async def test_the_reporters_lock_notes_the_update_in_the_same_statement(database, settings):
+    """Taking the reporter's lock with the update's id notes it as their last (one statement,
+    no second UPDATE at the flush), unless a newer one was noted: then note_update refuses it,
+    as it would have by itself; older than a day, the order no longer counts."""
+    async def locked(update_id: int) -> tuple[bool, int]:
+        updates = []
+
+        def note(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().startswith("UPDATE reporters"):
+                updates.append(statement)
+
+        sa.event.listen(database.engine.sync_engine, "before_cursor_execute", note)
+        try:
+            async with database.transaction() as session:
+                reporter = await reporters.get_or_create_reporter(
+                    session, settings, telegram_user_id=4343, chat_id=4343, lang="en", update_id=update_id)
+                in_order = reporters.note_update(reporter, update_id)
+        finally:
+            sa.event.remove(database.engine.sync_engine, "before_cursor_execute", note)
+        return in_order, len(updates)
+
+    assert await locked(200) == (True, 1)  # a new reporter: the touch finds nobody, the row is inserted with it
+    assert await locked(201) == (True, 1)  # the touch, and no UPDATE at the flush
+    assert await locked(199) == (False, 1)  # older than the last applied
+    async with database.transaction() as session:
+        [(last_id, last_at)] = (await session.execute(sa.select(Reporter.last_update_id, Reporter.last_update_at)))
+        assert last_id == 201
+        await session.execute(sa.update(Reporter).values(last_update_at=utcnow() - timedelta(hours=25)))
+    assert await locked(7) == (True, 1)  # ids may restart after a quiet week
+
+
 async def test_a_message_older_than_one_applied_is_not_saved_and_the_reporter_is_told(chatter, database):
     """An update that reaches the bot after a newer one of the same reporter was applied (here:
     the reporter's last applied id set ahead, as a newer update would) answers a question that
