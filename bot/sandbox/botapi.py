@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import mimetypes
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -59,52 +60,44 @@ async def bot_method(request: Request) -> Response:
     if state.token is not None and token != state.token:
         state.faults.record(name, 401, False, "Unauthorized")
         return _error(401, "Unauthorized")
-    impl = METHODS.get(name.lower())
-    if impl is None:
-        state.faults.record(name, 404, False, "Not Found")
-        return _error(404, "Not Found")
-    params = Params({})
-    try:
-        params = await Params.from_request(request)
-        injected = await _injected(state, name, params.loggable())
-        if injected is not None:
-            return injected
-        result = await impl(state, params)
-    except BotApiError as exc:
-        state.faults.record(name, exc.code, False, exc.description, params=params.loggable())
-        return JSONResponse(exc.body(), status_code=exc.code)
-    except Exception as exc:  # a sandbox bug must still look like a server error to the bot
-        log.exception("sandbox: %s failed", name)
-        state.faults.record(name, 500, False, f"sandbox error: {exc!r}")
-        return _error(500, f"Internal Server Error: sandbox error: {exc!r}")
-    state.faults.record(name, 200, True, params=params.loggable())
-    body: dict[str, Any] = {"ok": True, "result": result}
-    if name.lower() in OK_DESCRIPTIONS:
-        body["description"] = OK_DESCRIPTIONS[name.lower()]
-    return JSONResponse(body)
+    return await _perform(state, name, lambda: Params.from_request(request))
 
 
 async def run_webhook_answer(state: SandboxState, answer: dict[str, Any]) -> None:
     """A method the bot put in its answer to a webhook delivery, run as Telegram runs it: as a
     call (logged, open to planned faults), whose result, or failure, never reaches the bot."""
-    name = answer.get("method")
-    impl = METHODS.get(name.lower()) if isinstance(name, str) else None
+    async def params() -> Params:
+        return Params({key: value for key, value in answer.items() if key != "method"})
+
+    await _perform(state, str(answer.get("method")), params, via=VIA_ANSWER)
+
+
+async def _perform(state: SandboxState, name: str, read_params: Callable[[], Awaitable[Params]], *,
+                   via: str = "request") -> Response:
+    """Run one Bot API method and log it; Telegram's answer to it (the envelope, or the error)."""
+    impl = METHODS.get(name.lower())
     if impl is None:
-        state.faults.record(str(name), 404, False, "Not Found", via=VIA_ANSWER)
-        return
-    params = Params({key: value for key, value in answer.items() if key != "method"})
+        state.faults.record(name, 404, False, "Not Found", via=via)
+        return _error(404, "Not Found")
+    params = Params({})
     try:
-        if await _injected(state, name, params.loggable(), via=VIA_ANSWER) is not None:
-            return
-        await impl(state, params)
+        params = await read_params()
+        injected = await _injected(state, name, params.loggable(), via=via)
+        if injected is not None:
+            return injected
+        result = await impl(state, params)
     except BotApiError as exc:
-        state.faults.record(name, exc.code, False, exc.description, params=params.loggable(), via=VIA_ANSWER)
-        return
-    except Exception as exc:
-        log.exception("sandbox: %s (in a webhook answer) failed", name)
-        state.faults.record(name, 500, False, f"sandbox error: {exc!r}", via=VIA_ANSWER)
-        return
-    state.faults.record(name, 200, True, params=params.loggable(), via=VIA_ANSWER)
+        state.faults.record(name, exc.code, False, exc.description, params=params.loggable(), via=via)
+        return JSONResponse(exc.body(), status_code=exc.code)
+    except Exception as exc:  # a sandbox bug must still look like a server error to the bot
+        log.exception("sandbox: %s failed (%s)", name, via)
+        state.faults.record(name, 500, False, f"sandbox error: {exc!r}", via=via)
+        return _error(500, f"Internal Server Error: sandbox error: {exc!r}")
+    state.faults.record(name, 200, True, params=params.loggable(), via=via)
+    body: dict[str, Any] = {"ok": True, "result": result}
+    if name.lower() in OK_DESCRIPTIONS:
+        body["description"] = OK_DESCRIPTIONS[name.lower()]
+    return JSONResponse(body)
 
 
 async def download_file(request: Request) -> Response:

@@ -9,6 +9,8 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -26,6 +28,22 @@ from tests.bot.chatting import Chatter
 from tests.bot.conftest import TOKEN
 from tests.factories import make_reporter
 from tests.live import ROOT
+
+
+@contextmanager
+def statements(database, prefix: str) -> Iterator[list[str]]:
+    """The SQL statements starting with `prefix` that the database runs inside the block."""
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith(prefix):
+            seen.append(statement)
+
+    sa.event.listen(database.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(database.engine.sync_engine, "before_cursor_execute", note)
 
 
 async def _replies(database) -> list[OutgoingReply]:
@@ -76,17 +94,8 @@ async def test_an_updates_replies_are_leased_with_it_and_sent_with_no_transactio
     with the question after both went out; the one lease after them finds nothing more."""
     await chatter.say("/start")
     await chatter.tap("Civilians harmed")
-    leases = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().startswith("UPDATE replies SET due_at"):
-            leases.append(statement)
-
-    sa.event.listen(database.engine.sync_engine, "before_cursor_execute", note)
-    try:
+    with statements(database, "UPDATE replies SET due_at") as leases:
         reply = await chatter.tap("Air or drone strike")
-    finally:
-        sa.event.remove(database.engine.sync_engine, "before_cursor_execute", note)
     assert chatter.buttons(reply)  # the next question
     edit, question = (await _settled(database))[-2:]
     assert edit.edit_message_id is not None and question.edit_message_id is None
@@ -193,20 +202,11 @@ async def test_the_reporters_lock_notes_the_update_in_the_same_statement(databas
     no second UPDATE at the flush), unless a newer one was noted: then note_update refuses it,
     as it would have by itself; older than a day, the order no longer counts."""
     async def locked(update_id: int) -> tuple[bool, int]:
-        updates = []
-
-        def note(conn, cursor, statement, parameters, context, executemany):
-            if statement.lstrip().startswith("UPDATE reporters"):
-                updates.append(statement)
-
-        sa.event.listen(database.engine.sync_engine, "before_cursor_execute", note)
-        try:
+        with statements(database, "UPDATE reporters") as updates:
             async with database.transaction() as session:
                 reporter = await reporters.get_or_create_reporter(
                     session, settings, telegram_user_id=4343, chat_id=4343, lang="en", update_id=update_id)
                 in_order = reporters.note_update(reporter, update_id)
-        finally:
-            sa.event.remove(database.engine.sync_engine, "before_cursor_execute", note)
         return in_order, len(updates)
 
     assert await locked(200) == (True, 1)  # a new reporter: the touch finds nobody, the row is inserted with it
